@@ -1,0 +1,76 @@
+"""On-disk cache of finished briefs (diskcache), so a second run makes no model call.
+
+The key is the sha256 of everything that changes the output: the article's content
+hash, the prompt file's hash, the schema version, the backend and model, and every
+generation parameter (temperature, seed, max tokens, instructor mode, attempts, fuzzy
+threshold). Only successful briefs are cached; a failure is tried again next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import diskcache
+from pydantic import ValidationError
+
+from .schema import SCHEMA_VERSION, EventBrief
+
+__all__ = ["BriefCache", "CacheKey", "CacheStats"]
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    article_id: str
+    prompt_hash: str
+    backend: str
+    model: str
+    mode: str
+    temperature: float
+    seed: int | None
+    max_tokens: int
+    max_attempts: int
+    fuzzy_threshold: float
+    schema_version: str = SCHEMA_VERSION
+
+    def digest(self) -> str:
+        payload = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        return "brief:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    directory: str
+    entries: int
+    size_bytes: int
+
+
+class BriefCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory) / "briefs"
+        self._cache = diskcache.Cache(str(self.directory))
+
+    def get(self, key: CacheKey) -> EventBrief | None:
+        raw: Any = self._cache.get(key.digest())
+        if raw is None:
+            return None
+        try:
+            return EventBrief.model_validate_json(raw)
+        except ValidationError:
+            # Written by an incompatible version despite the key: treat as a miss.
+            return None
+
+    def set(self, key: CacheKey, brief: EventBrief) -> None:
+        self._cache.set(key.digest(), brief.model_dump_json())
+
+    def stats(self) -> CacheStats:
+        return CacheStats(str(self.directory), len(self._cache), int(self._cache.volume()))
+
+    def clear(self) -> int:
+        return int(self._cache.clear())
+
+    def close(self) -> None:
+        self._cache.close()

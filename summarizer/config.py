@@ -1,0 +1,65 @@
+"""Typed settings: explicit argument, then environment, then defaults.
+
+``Settings(**overrides)`` gives explicit arguments (e.g. CLI flags) priority over
+environment variables (``SUMMARIZER_*``, plus ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``),
+which take priority over the defaults below. Nothing here opens a connection.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "load_settings"]
+
+
+def _default_cache_dir() -> Path:
+    return platformdirs.user_cache_path("summarizer", appauthor=False)
+
+
+class Settings(BaseSettings):
+    """Every knob of summarizer, with the environment variable that sets it."""
+
+    model_config = SettingsConfigDict(env_prefix="SUMMARIZER_", extra="forbid")
+
+    backend: Literal["auto", "openai", "local"] = Field(
+        "auto", description="auto: an endpoint if configured, else the local model"
+    )
+    model: str | None = Field(None, description="model name sent to the endpoint")
+    base_url: str | None = Field(
+        None, validation_alias=AliasChoices("SUMMARIZER_BASE_URL", "OPENAI_BASE_URL", "base_url")
+    )
+    api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SUMMARIZER_API_KEY", "OPENAI_API_KEY", "api_key")
+    )
+    mode: Literal["tools", "json", "md_json"] | None = Field(
+        None, description="instructor mode; default per backend (tools, or json for others)"
+    )
+    prompt: str = "brief-v1"
+    cache_dir: Path = Field(default_factory=_default_cache_dir)
+    use_cache: bool = True
+    concurrency: int | None = Field(None, ge=1, le=64)
+    max_attempts: int = Field(3, ge=1, le=10, description="model calls per article incl. re-asks")
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    seed: int | None = 0
+    max_tokens: int = Field(1500, ge=64)
+    timeout: float = Field(600.0, gt=0, description="seconds per HTTP request")
+    transport_retries: int = Field(4, ge=0, le=20)
+    retry_max_wait: float = Field(60.0, gt=0)
+    fuzzy_threshold: float = Field(92.0, ge=50.0, le=100.0)
+    max_article_bytes: int = Field(512 * 1024, ge=1024)
+    context_window: int | None = Field(
+        None, description="tokens; default 16384 for the local model, unchecked otherwise"
+    )
+    local_model: Path | None = Field(None, description="path to any GGUF to run locally")
+    local_threads: int | None = Field(None, ge=1)
+    prices_file: Path | None = Field(None, description="JSON {model: [usd_in, usd_out] per 1M}")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings with ``overrides`` (None values ignored) above the environment."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

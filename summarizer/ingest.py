@@ -1,0 +1,346 @@
+"""Turning files into articles.
+
+Reads plain text / Markdown in the seed format, HTML (main text by trafilatura) and
+JSON / JSONL records. Each article keeps its exact original text, because quotes are
+checked against it, and gets a stable id from its content. A file that cannot become an
+article yields an ``IngestError`` naming it, in input order, and the batch goes on.
+
+This module never calls a model and never rewrites article text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import IngestError
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "Article",
+    "content_passages",
+    "load_articles",
+    "output_stem",
+    "parse_text",
+]
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+SUPPORTED_SUFFIXES = frozenset(TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES)
+DEFAULT_MAX_BYTES = 512 * 1024
+
+
+class Article(BaseModel):
+    """One news article, exactly as received, plus what could be read off it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(description="sha256 of the exact text, first 16 hex digits")
+    source: str = Field(description="file path, with #N for the Nth record of a JSON file")
+    text: str = Field(description="the exact original text; quotes are checked against it")
+    body: str = Field(description="the text the model reads: text minus the seed date marker")
+    published: date | None = None
+    title: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    external_id: str | None = None
+
+    @property
+    def stem(self) -> str:
+        return output_stem(self.source)
+
+
+def output_stem(source: str) -> str:
+    """Output file stem for a source: the input file's stem, plus the record number for JSON."""
+    path, _, record = source.partition("#")
+    stem = Path(path).stem
+    return f"{stem}-{record}" if record else stem
+
+
+def _article_id(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# --- the seed text format ----------------------------------------------------------------
+# An optional first line " date YYYY-MM-DD" followed, on the same line, by a title, a
+# byline ("By A, B and C, CNN") or a dateline ("Washington, February 8: ...").
+
+_DATE_MARKER = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*")
+_BYLINE = re.compile(r"^By\s+\S")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATELINE = re.compile(
+    rf"^((?:[A-Z][\w.'-]*)(?:[ ,][A-Z][\w.'-]*)*,?\s+{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)\s*[:—–-]"
+    r"|^([A-Z][A-Z .'-]{2,})\s*[—–]"
+)
+# Lead-paragraph credits: "(CNN) —", "(Bloomberg) --", "Washington CNN —".
+_LEAD_OUTLET = re.compile(r"^\(([A-Z][\w .&'-]{1,40})\)\s*(?:—|–|--|-)")
+_PLACE_OUTLET = re.compile(r"^[A-Z][\w .'-]*?\s([A-Z]{2,}|Reuters|Bloomberg)\s*[—–]\s*$")
+_COPYRIGHT = re.compile(r"©\s*\d{4}\s+(.+?)(?:,|\s+a\s|\.\s|$)")
+
+
+def _outlet_from(byline: str | None, body: str) -> str | None:
+    if byline:
+        parts = [p.strip() for p in byline[3:].split(",")]
+        if len(parts) > 1 and " and " not in parts[-1] and len(parts[-1].split()) <= 3:
+            return parts[-1]
+    for line in body.splitlines()[:12]:
+        line = line.strip()
+        if m := _LEAD_OUTLET.match(line):
+            return m.group(1).strip()
+        if m := _PLACE_OUTLET.match(line):
+            return m.group(1)
+    if m := _COPYRIGHT.search(body):
+        return m.group(1).strip()
+    return None
+
+
+def parse_text(text: str, source: str) -> Article:
+    """Build an article from text in the seed format (the date line is optional)."""
+    body = text
+    published: date | None = None
+    title = byline = dateline = None
+    first, _, rest = text.partition("\n")
+    if m := _DATE_MARKER.match(first):
+        try:
+            published = date.fromisoformat(m.group(1))
+        except ValueError as exc:
+            raise IngestError(source, f"bad date line {first.strip()!r}: {exc}") from exc
+        remainder = first[m.end() :].strip()
+        body = (remainder + "\n" + rest) if remainder else rest
+        if remainder and _BYLINE.match(remainder):
+            byline = remainder
+        elif remainder and (dm := _DATELINE.match(remainder)):
+            dateline = (dm.group(1) or dm.group(2)).strip()
+        elif remainder:
+            title = remainder
+    body = body.strip("\n")
+    if not body.strip():
+        raise IngestError(source, "no article text after the date line")
+    return Article(
+        id=_article_id(text),
+        source=source,
+        text=text,
+        body=body,
+        published=published,
+        title=title,
+        byline=byline,
+        dateline=dateline,
+        outlet=_outlet_from(byline, body),
+    )
+
+
+# --- boilerplate ---------------------------------------------------------------------------
+# Paragraphs that are the publisher's furniture, not the story. They are left out of what
+# the model reads and out of what evidence may quote, so they cannot enter a brief.
+
+_BOILERPLATE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^\s*ALSO READ\b",
+        r"^\s*(READ MORE|RELATED|Earlier|Read next)\s*:",
+        r"©|\(c\)\s*\d{4}|\ball rights reserved\b",
+        r"^\s*this (story|article) has been updated\b",
+        r"^\s*\(updates? with\b",
+        r"contributed to this report\.?\s*$",
+        r"pic\.twitter\.com/|\bt\.co/\w+",
+        r"^\s*The-CNN-Wire\s*$",
+        r"^\s*(Sign up|Subscribe)\b.*newsletter",
+        r"^\s*\[?(Advertisement|Ad)\]?\s*$",
+    )
+]
+
+
+def content_passages(article: Article) -> list[tuple[int, str]]:
+    """Non-boilerplate paragraphs of the article as (offset in ``text``, paragraph)."""
+    base = article.text.find(article.body)
+    base = max(base, 0)
+    passages: list[tuple[int, str]] = []
+    offset = 0
+    for line in article.body.split("\n"):
+        stripped = line.strip()
+        if stripped and not any(p.search(stripped) for p in _BOILERPLATE):
+            passages.append((base + offset + line.find(stripped), stripped))
+        offset += len(line) + 1
+    return passages
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise IngestError(path, "file is empty")
+    if size > max_bytes:
+        raise IngestError(
+            path, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+            "(SUMMARIZER_MAX_ARTICLE_BYTES)"
+        )
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise IngestError(path, "looks like a binary file (NUL bytes), not an article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
+    if not text.strip():
+        raise IngestError(path, "file holds only white space")
+    return text.replace("\r\n", "\n")
+
+
+def _from_html(path: Path, html: str) -> Article:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=False, with_metadata=True
+    )
+    text = getattr(extracted, "text", None) if extracted is not None else None
+    if not text or not text.strip():
+        raise IngestError(path, "no article text found in the HTML")
+    published = None
+    raw_date = getattr(extracted, "date", None)
+    if raw_date:
+        try:
+            published = date.fromisoformat(str(raw_date)[:10])
+        except ValueError:
+            published = None
+    return Article(
+        id=_article_id(text),
+        source=str(path),
+        text=text,
+        body=text,
+        published=published,
+        title=getattr(extracted, "title", None),
+        byline=getattr(extracted, "author", None),
+        outlet=getattr(extracted, "sitename", None),
+        url=getattr(extracted, "url", None),
+    )
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | int | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    title: str | None = None
+    text: str = Field(min_length=1)
+
+
+def _from_record(raw: Any, source: str) -> Article:
+    try:
+        record = _Record.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {e['msg']}" for e in exc.errors()
+        )
+        raise IngestError(source, f"not an article record ({problems})") from exc
+    if not record.text.strip():
+        raise IngestError(source, "record has empty text")
+    return Article(
+        id=_article_id(record.text),
+        source=source,
+        text=record.text,
+        body=record.text,
+        published=record.published,
+        title=record.title,
+        outlet=record.outlet,
+        url=record.url,
+        external_id=None if record.id is None else str(record.id),
+    )
+
+
+def _from_json(path: Path, text: str) -> Iterator[Article | IngestError]:
+    if path.suffix in {".jsonl", ".ndjson"}:
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            source = f"{path}#{n}"
+            try:
+                yield _from_record(json.loads(line), source)
+            except json.JSONDecodeError as exc:
+                yield IngestError(source, f"invalid JSON: {exc.msg}")
+            except IngestError as exc:
+                yield exc
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield IngestError(path, f"invalid JSON at line {exc.lineno}: {exc.msg}")
+        return
+    records = data if isinstance(data, list) else [data]
+    for n, raw in enumerate(records, start=1):
+        try:
+            yield _from_record(raw, f"{path}#{n}" if isinstance(data, list) else str(path))
+        except IngestError as exc:
+            yield exc
+
+
+def _load_file(path: Path, max_bytes: int) -> Iterator[Article | IngestError]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise IngestError(
+                path, f"unsupported file type {suffix or '(none)'}; "
+                f"expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+            )
+        text = _read_text(path, max_bytes)
+        if suffix in JSON_SUFFIXES:
+            yield from _from_json(path, text)
+        elif suffix in HTML_SUFFIXES:
+            yield _from_html(path, text)
+        else:
+            yield parse_text(text, str(path))
+    except IngestError as exc:
+        yield exc
+
+
+def _expand(paths: Iterable[Path | str]) -> Iterator[Path | IngestError]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                yield IngestError(path, "folder holds no supported article files")
+            yield from found
+        elif path.exists():
+            yield path
+        else:
+            yield IngestError(path, "no such file or folder")
+
+
+def load_articles(
+    paths: Iterable[Path | str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[Article | IngestError]:
+    """Every article under ``paths`` in input order; unreadable inputs as ``IngestError``.
+
+    A folder means every supported file in it (recursively, sorted, hidden files skipped).
+    """
+    out: list[Article | IngestError] = []
+    for item in _expand(paths):
+        if isinstance(item, IngestError):
+            out.append(item)
+        else:
+            out.extend(_load_file(item, max_bytes))
+    return out

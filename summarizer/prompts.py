@@ -1,0 +1,72 @@
+"""Prompt templates as versioned data.
+
+A prompt is a TOML file in ``prompts/`` (``name``, ``version``, ``description``,
+``system``, ``user``), loaded into a Pydantic model with ``extra="forbid"`` and rendered
+by a sandboxed Jinja2 environment with ``StrictUndefined``: a typo in a variable name is
+an error, not an empty string. The sha256 of the file is the prompt's hash; it goes into
+every cache key and every brief's provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import UsageError
+from .resources import data_dir
+
+__all__ = ["PromptTemplate", "available_prompts", "load_prompt"]
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+class PromptTemplate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    version: str
+    description: str
+    system: str
+    user: str
+    sha256: str = ""
+
+    def render(self, **variables: Any) -> list[dict[str, str]]:
+        """Chat messages for ``variables``; a missing variable raises ``UsageError``."""
+        try:
+            return [
+                {"role": "system", "content": _ENV.from_string(self.system).render(**variables)},
+                {"role": "user", "content": _ENV.from_string(self.user).render(**variables)},
+            ]
+        except TemplateError as exc:
+            raise UsageError(f"prompt {self.version}: {exc}") from exc
+
+
+def prompts_dir() -> Path:
+    return data_dir("prompts")
+
+
+def available_prompts() -> list[str]:
+    return sorted(p.stem for p in prompts_dir().glob("*.toml"))
+
+
+def load_prompt(version: str) -> PromptTemplate:
+    """Load ``prompts/<version>.toml``, or a path to a TOML file of the same shape."""
+    path = Path(version)
+    if not path.is_file():
+        path = prompts_dir() / f"{version}.toml"
+    if not path.is_file():
+        raise UsageError(
+            f"no prompt {version!r}; available: {', '.join(available_prompts()) or 'none'}"
+        )
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+        return PromptTemplate(**data, sha256=hashlib.sha256(raw).hexdigest())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError, TypeError) as exc:
+        raise UsageError(f"{path}: not a valid prompt file: {exc}") from exc
