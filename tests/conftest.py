@@ -1,0 +1,76 @@
+"""Shared fixtures. The network is blocked for every test (see pyproject addopts):
+only loopback is reachable, for the scripted fault server and the embedded model.
+Recorded model exchanges are replayed from fixtures/cassettes/<module>/<test>.yaml;
+re-record with:  pytest -m recorded --record-mode=rewrite   (needs the [local] extra).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = ROOT / "fixtures"
+
+# Request and response headers that could identify an account or carry a secret.
+SCRUB_HEADERS = [
+    "authorization", "api-key", "x-api-key", "openai-organization", "openai-project",
+    "cookie", "set-cookie", "x-request-id", "openai-processing-ms",
+]
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    response = copy.deepcopy(response)
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in SCRUB_HEADERS:
+            del headers[name]
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": [(h, None) for h in SCRUB_HEADERS],
+        "before_record_response": _scrub_response,
+        # Host and port differ between the recording server and replay; the body does
+        # not, so a changed prompt or schema fails replay until it is re-recorded.
+        "match_on": ["method", "path", "body"],
+        "decode_compressed_response": True,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    return str(FIXTURES / "cassettes" / request.module.__name__.split(".")[-1])
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+def local_model_available() -> bool:
+    if importlib.util.find_spec("llama_cpp") is None:
+        return False
+    from summarizer.local import DEFAULT_LOCAL, bundled_installed
+
+    return bundled_installed(DEFAULT_LOCAL)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never see the developer's keys, endpoints or cache."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("SUMMARIZER_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))

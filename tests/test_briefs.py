@@ -1,0 +1,191 @@
+"""The brief pipeline against a real loopback server playing HAND-WRITTEN model responses.
+
+These are unit tests of re-asks, failure recording, usage accounting, caching, and the
+CLI's exit codes. Recorded real-model exchanges are replayed in test_recorded.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import instructor
+import pytest
+from click.testing import CliRunner
+
+from summarizer.backends import OpenAICompatibleBackend
+from summarizer.briefs import GenerationParams, Summarizer
+from summarizer.cache import BriefCache
+from summarizer.cli import cli
+from summarizer.errors import IngestError
+from summarizer.ingest import Article, load_articles
+from summarizer.prompts import load_prompt
+from summarizer.transport import RetryPolicy
+
+from .fakes import VALID_001, Reply, ScriptedServer, tool_call_reply
+
+FABRICATED = copy.deepcopy(VALID_001)
+FABRICATED["quotes"] = [{"quote": "We will crush every militia in Iraq", "speaker": "CENTCOM"}]
+
+
+@pytest.fixture
+def a001(seeds_dir: Path) -> Article:
+    (path,) = seeds_dir.glob("001_*.txt")
+    article = load_articles([path])[0]
+    assert isinstance(article, Article)
+    return article
+
+
+def _summarizer(server: ScriptedServer, tmp_path: Path, **params: Any) -> Summarizer:
+    backend = OpenAICompatibleBackend(
+        model="handwritten", api_key="test-key", base_url=server.base_url,
+        mode=instructor.Mode.TOOLS, policy=RetryPolicy(attempts=3, base_wait=0.01, max_wait=0.05),
+        name="openai-compatible",
+    )
+    return Summarizer(backend, load_prompt("brief-v1"), cache=BriefCache(tmp_path / "cache"),
+                      params=GenerationParams(**params))
+
+
+def test_fabricated_quote_is_reasked_and_tokens_of_every_attempt_are_summed(
+    a001: Article, tmp_path: Path
+) -> None:
+    script = [tool_call_reply(FABRICATED, prompt_tokens=1000, completion_tokens=300),
+              tool_call_reply(VALID_001, prompt_tokens=1500, completion_tokens=250)]
+    with ScriptedServer(script) as server:
+        result = asyncio.run(_summarizer(server, tmp_path).brief(a001))
+        second_prompt = json.dumps(server.requests[1]["json"]["messages"])
+    assert result.ok and result.brief is not None
+    assert result.usage.attempts == 2
+    assert (result.usage.tokens_in, result.usage.tokens_out) == (2500, 550)
+    assert result.brief.provenance.attempts == 2 and result.brief.provenance.tokens_in == 2500
+    assert "does not occur in the article" in second_prompt  # the re-ask told the model why
+    assert result.brief.quotes == []
+
+
+def test_failure_after_last_attempt_is_recorded_not_dropped(a001: Article, tmp_path: Path) -> None:
+    with ScriptedServer([tool_call_reply(FABRICATED)] * 3) as server:
+        result = asyncio.run(_summarizer(server, tmp_path, max_attempts=3).brief(a001))
+        assert len(server.requests) == 3
+    assert not result.ok and result.failure is not None
+    assert result.failure.kind == "validation"
+    assert any(d["loc"] == "quotes.0.quote" for d in result.failure.details)
+    out = result.to_json_dict()
+    assert out["error"]["kind"] == "validation" and out["source_file"] == a001.source
+    assert result.usage.tokens_in == 3000  # failed attempts are paid for too
+
+
+def test_transport_retry_is_not_a_reask(a001: Article, tmp_path: Path) -> None:
+    script = [Reply(429, {"error": "rate"}, {"Retry-After": "0"}), tool_call_reply(VALID_001)]
+    with ScriptedServer(script) as server:
+        result = asyncio.run(_summarizer(server, tmp_path).brief(a001))
+    assert result.ok
+    assert result.transport_retries == 1 and result.usage.attempts == 1
+
+
+def test_endpoint_that_keeps_failing_is_recorded_as_transport_failure(
+    a001: Article, tmp_path: Path
+) -> None:
+    with ScriptedServer([Reply(503, {"error": "down"})] * 3) as server:
+        result = asyncio.run(_summarizer(server, tmp_path).brief(a001))
+    assert result.failure is not None and result.failure.kind == "transport"
+    assert "503" in result.failure.message
+
+
+def test_batch_keeps_input_order_and_goes_on_after_bad_input(
+    a001: Article, tmp_path: Path
+) -> None:
+    bad = IngestError(tmp_path / "broken.txt", "file is empty")
+    with ScriptedServer([tool_call_reply(VALID_001)]) as server:
+        s = _summarizer(server, tmp_path)
+        results = asyncio.run(s.brief_all([bad, a001], concurrency=2))
+    assert [r.ok for r in results] == [False, True]
+    assert results[0].failure is not None and results[0].failure.kind == "ingest"
+    assert results[0].stem == "broken"
+    summary = s.summarize(results)
+    assert (summary.articles, summary.briefs, summary.failures, summary.model_calls) == (2, 1, 1, 1)
+
+
+def test_second_run_is_served_from_cache_without_a_model_call(
+    a001: Article, tmp_path: Path
+) -> None:
+    with ScriptedServer([tool_call_reply(VALID_001), tool_call_reply(VALID_001)]) as server:
+        first = asyncio.run(_summarizer(server, tmp_path).brief(a001))
+        second = asyncio.run(_summarizer(server, tmp_path).brief(a001))
+        assert len(server.requests) == 1
+        third = asyncio.run(_summarizer(server, tmp_path, temperature=0.7).brief(a001))
+        assert len(server.requests) == 2  # a parameter that changes output is a miss
+    assert not first.cached and second.cached and not third.cached
+    assert second.brief == first.brief
+
+
+def test_cache_key_covers_everything_that_changes_the_output(
+    a001: Article, tmp_path: Path
+) -> None:
+    with ScriptedServer([]) as server:
+        s = _summarizer(server, tmp_path)
+        base = s.cache_key(a001)
+    variants = [
+        replace(base, article_id="other"), replace(base, prompt_hash="other"),
+        replace(base, model="other"), replace(base, mode="json"),
+        replace(base, temperature=0.5), replace(base, seed=1), replace(base, max_tokens=99),
+        replace(base, schema_version="9"), replace(base, backend="local"),
+    ]
+    digests = {v.digest() for v in variants}
+    assert base.digest() not in digests and len(digests) == len(variants)
+    assert s.cache_key(a001).digest() == base.digest()  # and it is stable
+
+
+def _cli_env(server: ScriptedServer, tmp_path: Path) -> dict[str, str]:
+    return {"OPENAI_BASE_URL": server.base_url, "SUMMARIZER_MODEL": "handwritten",
+            "SUMMARIZER_MODE": "tools", "SUMMARIZER_CACHE_DIR": str(tmp_path / "c"),
+            "SUMMARIZER_RETRY_MAX_WAIT": "0.05"}
+
+
+def test_cli_writes_one_file_per_article_and_exits_zero(a001: Article, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with ScriptedServer([tool_call_reply(VALID_001)]) as server:
+        res = CliRunner().invoke(cli, ["brief", a001.source, "--out", str(out), "--format", "md"],
+                                 env=_cli_env(server, tmp_path))
+        assert res.exit_code == 0, res.output
+        again = CliRunner().invoke(cli, ["brief", a001.source, "--out", str(out)],
+                                   env=_cli_env(server, tmp_path))
+        assert len(server.requests) == 1
+    md = (out / "001_b8b92974d71a6f8c.md").read_text()
+    assert md.startswith("# US drone strike in Baghdad") and "killed two people" in md
+    assert again.exit_code == 0 and "no model call made" in again.output
+    assert json.loads((out / "001_b8b92974d71a6f8c.json").read_text())["provenance"]
+
+
+def test_cli_exit_code_is_nonzero_when_an_article_fails(a001: Article, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    out = tmp_path / "out"
+    with ScriptedServer([tool_call_reply(VALID_001)]) as server:
+        res = CliRunner().invoke(cli, ["brief", str(empty), a001.source, "--out", str(out)],
+                                 env=_cli_env(server, tmp_path))
+    assert res.exit_code == 1
+    assert "empty.txt" in res.output and "failures 1" in res.output
+    error = json.loads((out / "empty.json").read_text())["error"]
+    assert error["kind"] == "ingest" and "empty" in error["message"]
+    assert (out / "001_b8b92974d71a6f8c.json").exists()
+
+
+def test_cli_missing_key_says_how_to_fix_it(a001: Article) -> None:
+    res = CliRunner().invoke(cli, ["brief", a001.source, "--backend", "openai"])
+    assert res.exit_code == 2
+    assert "export OPENAI_API_KEY" in res.output
+
+
+def test_cli_cache_stats_and_clear(a001: Article, tmp_path: Path) -> None:
+    with ScriptedServer([tool_call_reply(VALID_001)]) as server:
+        env = _cli_env(server, tmp_path)
+        assert CliRunner().invoke(cli, ["brief", a001.source], env=env).exit_code == 0
+    stats = CliRunner().invoke(cli, ["cache", "stats"], env=env)
+    assert "entries 1" in stats.output
+    cleared = CliRunner().invoke(cli, ["cache", "clear"], env=env)
+    assert "removed 1" in cleared.output
+    assert "entries 0" in CliRunner().invoke(cli, ["cache", "stats"], env=env).output

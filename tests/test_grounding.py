@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from datetime import date
+
+from summarizer.grounding import GroundingSource, fold, mentions_number, numbers_in, resolve_dates
+
+TEXT = (
+    "The US targeted a member of an Iranian proxy group with “US blood on his hands” "
+    "in a strike in Iraq — a US official told CNN.\n"
+    "Iraq's Joint Operations Command said the strike killed two people.\n"
+    "ALSO READ: Something else entirely happened in another country today"
+)
+PASSAGES = [(0, TEXT.split("\n")[0]), (TEXT.index("Iraq's"), TEXT.split("\n")[1])]
+
+
+def test_fold_ignores_case_space_quotes_and_dashes() -> None:
+    assert fold("“US  Blood”\n— on") == fold('"us blood" - ON')
+
+
+def test_exact_match_returns_the_articles_own_characters() -> None:
+    src = GroundingSource(TEXT, PASSAGES)
+    match = src.locate('"US blood on his hands" in a strike in Iraq - a US official')
+    assert match is not None and match.exact
+    assert match.span == "US blood on his hands” in a strike in Iraq — a US official"
+    assert TEXT[match.start:match.end] == match.span
+
+
+def test_near_match_above_threshold_stores_the_exact_span() -> None:
+    src = GroundingSource(TEXT, PASSAGES)
+    match = src.locate("Iraqs Joint Operation Command said the strike killed two people")
+    assert match is not None and not match.exact and match.score >= 92
+    assert match.span == "Iraq's Joint Operations Command said the strike killed two people"
+
+
+def test_near_match_with_a_different_number_is_rejected() -> None:
+    src = GroundingSource(TEXT, PASSAGES)
+    assert src.locate("Iraq's Joint Operations Command said the strike killed 3 people") is None
+    # digits for the article's own number words are fine: the article's words are stored
+    match = src.locate("the strike killed 2 people")
+    assert match is not None and match.span == "the strike killed two people"
+
+
+def test_invented_text_and_boilerplate_are_not_found() -> None:
+    src = GroundingSource(TEXT, PASSAGES)
+    assert src.locate("The commander vowed revenge against America") is None
+    assert src.locate("Something else entirely happened in another country") is None
+    assert src.locate("") is None
+
+
+def test_numbers() -> None:
+    assert numbers_in("killed 1,200 and 3 on 9:30") == ["1200", "3", "9", "30"]
+    assert mentions_number("killed two people", 2)
+    assert mentions_number("at least 168 attacks", 168)
+    assert not mentions_number("at least 168 attacks", 16)
+    assert not mentions_number("killed two people", 3)
+
+
+def test_dates_resolve_against_publication_date_only() -> None:
+    thursday = date(2024, 2, 8)
+    assert resolve_dates("a strike on Wednesday in Baghdad", thursday) == {date(2024, 2, 7)}
+    assert resolve_dates("was killed on Wednesday in a US strike", thursday) == {date(2024, 2, 7)}
+    assert resolve_dates("On December 25, the US struck", date(2024, 1, 4)) == {date(2023, 12, 25)}
+    assert resolve_dates("Washington, February 8: The US", thursday) == {thursday}
+    assert resolve_dates("yesterday", thursday) == {date(2024, 2, 7)}
+    # no publication date: a weekday or a yearless date says nothing about the calendar
+    assert resolve_dates("was killed on Wednesday", None) == set()
+    assert resolve_dates("On December 25", None) == set()
+    assert resolve_dates("on 7 February 2024", None) == {date(2024, 2, 7)}
