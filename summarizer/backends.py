@@ -32,7 +32,11 @@ __all__ = [
 ]
 
 OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
-_MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}
+_MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+}
 # Context windows of hosted models we know; unknown models are not checked before sending
 # (the endpoint's own error is reported instead).
 KNOWN_CONTEXT = {"gpt-4o-mini": 128_000, "gpt-4o": 128_000, "gpt-4.1-mini": 1_000_000}
@@ -48,10 +52,19 @@ NO_BACKEND_HELP = """no model backend is configured. Either:
 
 
 class Backend(Protocol):
-    name: str
-    model: str
-    mode: instructor.Mode
-    context_window: int | None
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def mode(self) -> instructor.Mode: ...
+
+    @property
+    def context_window(self) -> int | None:
+        """Tokens the model can attend to; None when unknown (then not checked)."""
+        ...
 
     async def client(self) -> AsyncOpenAI:
         """An ``AsyncOpenAI`` client for this backend, starting anything it needs."""
@@ -93,7 +106,9 @@ class OpenAICompatibleBackend:
     async def client(self) -> AsyncOpenAI:
         if self._client is None:
             self._client = make_openai_client(
-                base_url=self.base_url, api_key=self.api_key, timeout=self.timeout,
+                base_url=self.base_url,
+                api_key=self.api_key,
+                timeout=self.timeout,
                 policy=self.policy,
             )
         return self._client
@@ -167,14 +182,17 @@ def available_backends(settings: Settings) -> list[dict[str, str | bool]]:
 
     rows: list[dict[str, str | bool]] = []
     endpoint = bool(settings.base_url or settings.api_key)
-    rows.append({
-        "backend": "openai" if _is_openai(settings.base_url) else "openai-compatible",
-        "model": settings.model or (OPENAI_DEFAULT_MODEL if _is_openai(settings.base_url) else "?"),
-        "where": settings.base_url or "https://api.openai.com/v1",
-        "available": endpoint,
-        "default": False,
-        "note": "configured" if endpoint else "set OPENAI_API_KEY or OPENAI_BASE_URL",
-    })
+    rows.append(
+        {
+            "backend": "openai" if _is_openai(settings.base_url) else "openai-compatible",
+            "model": settings.model
+            or (OPENAI_DEFAULT_MODEL if _is_openai(settings.base_url) else "?"),
+            "where": settings.base_url or "https://api.openai.com/v1",
+            "available": endpoint,
+            "default": False,
+            "note": "configured" if endpoint else "set OPENAI_API_KEY or OPENAI_BASE_URL",
+        }
+    )
     rows.extend(describe_local_models(settings))
     try:
         chosen = resolve_backend(settings)

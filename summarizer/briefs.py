@@ -344,7 +344,9 @@ class Summarizer:
         async def one(item: Article | IngestError) -> BriefResult:
             if isinstance(item, IngestError):
                 res = BriefResult(
-                    item.path, output_stem(item.path), None,
+                    item.path,
+                    output_stem(item.path),
+                    None,
                     failure=BriefFailure("ingest", str(item)),
                 )
             else:

@@ -53,10 +53,12 @@ def _summary_lines(s: RunSummary, cache_dir: Path | None) -> list[str]:
     return lines
 
 
-class _Failure(click.ClickException):
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+class _UsageFailure(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+class _RuntimeFailure(click.ClickException):
+    exit_code = EXIT_RUNTIME
 
 
 class _Group(click.Group):
@@ -66,9 +68,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except UsageError as exc:
-            raise _Failure(str(exc), EXIT_USAGE) from exc
+            raise _UsageFailure(str(exc)) from exc
         except SummarizerError as exc:
-            raise _Failure(str(exc), EXIT_RUNTIME) from exc
+            raise _RuntimeFailure(str(exc)) from exc
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,11 +82,20 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--model", help="Model name (env SUMMARIZER_MODEL).")
-@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write DIR/<input stem>.<format> per article instead of printing.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Cache directory (env SUMMARIZER_CACHE_DIR; default: user cache dir).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write DIR/<input stem>.<format> per article instead of printing.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Cache directory (env SUMMARIZER_CACHE_DIR; default: user cache dir).",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Articles in flight at once.")
 @click.option("--backend", type=click.Choice(["auto", "openai", "local"]), help="Which backend.")
@@ -93,8 +104,12 @@ def cli() -> None:
 @click.option("--prompt", help="Prompt version in prompts/ or a TOML file path.")
 @click.option("--max-attempts", type=click.IntRange(1, 10), help="Model calls per article.")
 @click.option("--max-tokens", type=click.IntRange(64, 32768), help="Output token cap per call.")
-@click.option("--prices", "prices_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="JSON price table {model: [usd_in, usd_out] per 1M tokens}.")
+@click.option(
+    "--prices",
+    "prices_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON price table {model: [usd_in, usd_out] per 1M tokens}.",
+)
 def brief(
     paths: tuple[Path, ...],
     fmt: str,
@@ -113,8 +128,12 @@ def brief(
         nonlocal progress, task
         if err.is_terminal:
             progress = Progress(
-                TextColumn("[bold]briefing"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
+                TextColumn("[bold]briefing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}"),
+                console=err,
             )
             progress.start()
             task = progress.add_task("", total=total)
@@ -124,8 +143,11 @@ def brief(
 
     def on_result(r: BriefResult) -> None:
         done[0] += 1
-        status = "cached" if r.cached else ("ok" if r.ok else f"FAILED ({r.failure.kind})"
-                                            if r.failure else "FAILED")
+        status = (
+            "cached"
+            if r.cached
+            else ("ok" if r.ok else f"FAILED ({r.failure.kind})" if r.failure else "FAILED")
+        )
         line = f"[{done[0]}/{done[-1]}] {r.source}: {status} ({r.seconds:.1f}s)"
         if progress is not None and task is not None:
             progress.update(task, advance=1, description=Path(r.source).name)
@@ -202,8 +224,13 @@ def models(as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("schemas"), show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("schemas"),
+    show_default=True,
+)
 @click.option("--check", is_flag=True, help="Exit 1 if the files differ from the models.")
 def schemas(out_dir: Path, check: bool) -> None:
     """Export the JSON Schemas generated from the Pydantic models."""

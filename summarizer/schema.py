@@ -56,7 +56,11 @@ SCHEMA_VERSION = "1.0.0"
 # ACLED's event types and sub-event types (ACLED Codebook, 2023), then a general set for
 # news that is not political violence or protest.
 EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
-    "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
     "Explosions/Remote violence": (
         "Chemical weapon",
         "Air/drone strike",
@@ -66,7 +70,11 @@ EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
         "Grenade",
     ),
     "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
-    "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"),
+    "Protests": (
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ),
     "Riots": ("Violent demonstration", "Mob violence"),
     "Strategic developments": (
         "Agreement",

@@ -19,8 +19,15 @@ FIXTURES = ROOT / "fixtures"
 
 # Request and response headers that could identify an account or carry a secret.
 SCRUB_HEADERS = [
-    "authorization", "api-key", "x-api-key", "openai-organization", "openai-project",
-    "cookie", "set-cookie", "x-request-id", "openai-processing-ms",
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "openai-organization",
+    "openai-project",
+    "cookie",
+    "set-cookie",
+    "x-request-id",
+    "openai-processing-ms",
 ]
 
 

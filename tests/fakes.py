@@ -45,7 +45,11 @@ class ScriptedServer:
                 raw = self.rfile.read(length)
                 with outer._lock:
                     outer.requests.append({"path": self.path, "json": json.loads(raw or b"{}")})
-                    action = outer.script.pop(0) if outer.script else Reply(500, {"error": "script ended"})
+                    action = (
+                        outer.script.pop(0)
+                        if outer.script
+                        else Reply(500, {"error": "script ended"})
+                    )
                 if isinstance(action, Drop):
                     self.close_connection = True
                     self.connection.shutdown(2)
@@ -75,30 +79,45 @@ class ScriptedServer:
         self.httpd.server_close()
 
 
-def tool_call_reply(arguments: dict[str, Any], *, prompt_tokens: int = 1000,
-                    completion_tokens: int = 200, name: str = "BriefContent") -> Reply:
+def tool_call_reply(
+    arguments: dict[str, Any],
+    *,
+    prompt_tokens: int = 1000,
+    completion_tokens: int = 200,
+    name: str = "BriefContent",
+) -> Reply:
     """A hand-written chat completion calling the ``BriefContent`` tool (TOOLS mode)."""
-    return Reply(200, {
-        "id": "chatcmpl-handwritten",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "handwritten",
-        "choices": [{
-            "index": 0,
-            "finish_reason": "tool_calls",
-            "message": {
-                "role": "assistant",
-                "content": None,
-                "tool_calls": [{
-                    "id": "call_1",
-                    "type": "function",
-                    "function": {"name": name, "arguments": json.dumps(arguments)},
-                }],
+    return Reply(
+        200,
+        {
+            "id": "chatcmpl-handwritten",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "handwritten",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "tool_calls",
+                    "message": {
+                        "role": "assistant",
+                        "content": None,
+                        "tool_calls": [
+                            {
+                                "id": "call_1",
+                                "type": "function",
+                                "function": {"name": name, "arguments": json.dumps(arguments)},
+                            }
+                        ],
+                    },
+                }
+            ],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
             },
-        }],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
-    })
+        },
+    )
 
 
 # HAND-WRITTEN brief of seeds/001 for unit tests: every evidence string is copied from the
@@ -117,30 +136,51 @@ VALID_001: dict[str, Any] = {
         "precision": "exact",
         "time_of_day": "around 9:30 p.m. local hour",
     },
-    "location": {"place": "Baghdad", "region": "Al-Mashtal", "country": "Iraq",
-                 "precision": "exact"},
+    "location": {
+        "place": "Baghdad",
+        "region": "Al-Mashtal",
+        "country": "Iraq",
+        "precision": "exact",
+    },
     "actors": [
-        {"name": "US Central Command", "kind": "state_forces", "role": "perpetrator",
-         "affiliation": "United States"},
-        {"name": "Wisam Mohammed Saber al-Saedi", "kind": "armed_group", "role": "target",
-         "affiliation": "Kataib Hezbollah"},
+        {
+            "name": "US Central Command",
+            "kind": "state_forces",
+            "role": "perpetrator",
+            "affiliation": "United States",
+        },
+        {
+            "name": "Wisam Mohammed Saber al-Saedi",
+            "kind": "armed_group",
+            "role": "target",
+            "affiliation": "Kataib Hezbollah",
+        },
     ],
-    "casualties": [{
-        "evidence": "a vehicle was targeted in eastern Baghdad and killed two people",
-        "kind": "killed", "value": 2, "low": None, "high": None,
-        "attributed_to": "Iraq's Joint Operations Command",
-    }],
-    "claims": [{
-        "evidence": "Iraq was not informed before Wednesday's attack for operational security reasons",
-        "statement": "Iraq was not told before the strike.",
-        "attributed_to": "A U.S. official",
-        "status": "attributed",
-    }],
+    "casualties": [
+        {
+            "evidence": "a vehicle was targeted in eastern Baghdad and killed two people",
+            "kind": "killed",
+            "value": 2,
+            "low": None,
+            "high": None,
+            "attributed_to": "Iraq's Joint Operations Command",
+        }
+    ],
+    "claims": [
+        {
+            "evidence": "Iraq was not informed before Wednesday's attack for operational security reasons",
+            "statement": "Iraq was not told before the strike.",
+            "attributed_to": "A U.S. official",
+            "status": "attributed",
+        }
+    ],
     "quotes": [],
-    "earlier_events": [{
-        "evidence": "the United States struck more than 80 targets in seven locations in Iraq and Syria last week",
-        "description": "US strikes on more than 80 targets in Iraq and Syria",
-        "when": "last week",
-    }],
+    "earlier_events": [
+        {
+            "evidence": "the United States struck more than 80 targets in seven locations in Iraq and Syria last week",
+            "description": "US strikes on more than 80 targets in Iraq and Syria",
+            "when": "last week",
+        }
+    ],
     "open_questions": [],
 }

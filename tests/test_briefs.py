@@ -42,19 +42,28 @@ def a001(seeds_dir: Path) -> Article:
 
 def _summarizer(server: ScriptedServer, tmp_path: Path, **params: Any) -> Summarizer:
     backend = OpenAICompatibleBackend(
-        model="handwritten", api_key="test-key", base_url=server.base_url,
-        mode=instructor.Mode.TOOLS, policy=RetryPolicy(attempts=3, base_wait=0.01, max_wait=0.05),
+        model="handwritten",
+        api_key="test-key",
+        base_url=server.base_url,
+        mode=instructor.Mode.TOOLS,
+        policy=RetryPolicy(attempts=3, base_wait=0.01, max_wait=0.05),
         name="openai-compatible",
     )
-    return Summarizer(backend, load_prompt("brief-v1"), cache=BriefCache(tmp_path / "cache"),
-                      params=GenerationParams(**params))
+    return Summarizer(
+        backend,
+        load_prompt("brief-v1"),
+        cache=BriefCache(tmp_path / "cache"),
+        params=GenerationParams(**params),
+    )
 
 
 def test_fabricated_quote_is_reasked_and_tokens_of_every_attempt_are_summed(
     a001: Article, tmp_path: Path
 ) -> None:
-    script = [tool_call_reply(FABRICATED, prompt_tokens=1000, completion_tokens=300),
-              tool_call_reply(VALID_001, prompt_tokens=1500, completion_tokens=250)]
+    script = [
+        tool_call_reply(FABRICATED, prompt_tokens=1000, completion_tokens=300),
+        tool_call_reply(VALID_001, prompt_tokens=1500, completion_tokens=250),
+    ]
     with ScriptedServer(script) as server:
         result = asyncio.run(_summarizer(server, tmp_path).brief(a001))
         second_prompt = json.dumps(server.requests[1]["json"]["messages"])
@@ -95,9 +104,7 @@ def test_endpoint_that_keeps_failing_is_recorded_as_transport_failure(
     assert "503" in result.failure.message
 
 
-def test_batch_keeps_input_order_and_goes_on_after_bad_input(
-    a001: Article, tmp_path: Path
-) -> None:
+def test_batch_keeps_input_order_and_goes_on_after_bad_input(a001: Article, tmp_path: Path) -> None:
     bad = IngestError(tmp_path / "broken.txt", "file is empty")
     with ScriptedServer([tool_call_reply(VALID_001)]) as server:
         s = _summarizer(server, tmp_path)
@@ -122,17 +129,20 @@ def test_second_run_is_served_from_cache_without_a_model_call(
     assert second.brief == first.brief
 
 
-def test_cache_key_covers_everything_that_changes_the_output(
-    a001: Article, tmp_path: Path
-) -> None:
+def test_cache_key_covers_everything_that_changes_the_output(a001: Article, tmp_path: Path) -> None:
     with ScriptedServer([]) as server:
         s = _summarizer(server, tmp_path)
         base = s.cache_key(a001)
     variants = [
-        replace(base, article_id="other"), replace(base, prompt_hash="other"),
-        replace(base, model="other"), replace(base, mode="json"),
-        replace(base, temperature=0.5), replace(base, seed=1), replace(base, max_tokens=99),
-        replace(base, schema_version="9"), replace(base, backend="local"),
+        replace(base, article_id="other"),
+        replace(base, prompt_hash="other"),
+        replace(base, model="other"),
+        replace(base, mode="json"),
+        replace(base, temperature=0.5),
+        replace(base, seed=1),
+        replace(base, max_tokens=99),
+        replace(base, schema_version="9"),
+        replace(base, backend="local"),
     ]
     digests = {v.digest() for v in variants}
     assert base.digest() not in digests and len(digests) == len(variants)
@@ -140,19 +150,27 @@ def test_cache_key_covers_everything_that_changes_the_output(
 
 
 def _cli_env(server: ScriptedServer, tmp_path: Path) -> dict[str, str]:
-    return {"OPENAI_BASE_URL": server.base_url, "SUMMARIZER_MODEL": "handwritten",
-            "SUMMARIZER_MODE": "tools", "SUMMARIZER_CACHE_DIR": str(tmp_path / "c"),
-            "SUMMARIZER_RETRY_MAX_WAIT": "0.05"}
+    return {
+        "OPENAI_BASE_URL": server.base_url,
+        "SUMMARIZER_MODEL": "handwritten",
+        "SUMMARIZER_MODE": "tools",
+        "SUMMARIZER_CACHE_DIR": str(tmp_path / "c"),
+        "SUMMARIZER_RETRY_MAX_WAIT": "0.05",
+    }
 
 
 def test_cli_writes_one_file_per_article_and_exits_zero(a001: Article, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with ScriptedServer([tool_call_reply(VALID_001)]) as server:
-        res = CliRunner().invoke(cli, ["brief", a001.source, "--out", str(out), "--format", "md"],
-                                 env=_cli_env(server, tmp_path))
+        res = CliRunner().invoke(
+            cli,
+            ["brief", a001.source, "--out", str(out), "--format", "md"],
+            env=_cli_env(server, tmp_path),
+        )
         assert res.exit_code == 0, res.output
-        again = CliRunner().invoke(cli, ["brief", a001.source, "--out", str(out)],
-                                   env=_cli_env(server, tmp_path))
+        again = CliRunner().invoke(
+            cli, ["brief", a001.source, "--out", str(out)], env=_cli_env(server, tmp_path)
+        )
         assert len(server.requests) == 1
     md = (out / "001_b8b92974d71a6f8c.md").read_text()
     assert md.startswith("# US drone strike in Baghdad") and "killed two people" in md
@@ -165,8 +183,11 @@ def test_cli_exit_code_is_nonzero_when_an_article_fails(a001: Article, tmp_path:
     empty.write_text("")
     out = tmp_path / "out"
     with ScriptedServer([tool_call_reply(VALID_001)]) as server:
-        res = CliRunner().invoke(cli, ["brief", str(empty), a001.source, "--out", str(out)],
-                                 env=_cli_env(server, tmp_path))
+        res = CliRunner().invoke(
+            cli,
+            ["brief", str(empty), a001.source, "--out", str(out)],
+            env=_cli_env(server, tmp_path),
+        )
     assert res.exit_code == 1
     assert "empty.txt" in res.output and "failures 1" in res.output
     error = json.loads((out / "empty.json").read_text())["error"]

@@ -22,7 +22,7 @@ def test_exact_match_returns_the_articles_own_characters() -> None:
     match = src.locate('"US blood on his hands" in a strike in Iraq - a US official')
     assert match is not None and match.exact
     assert match.span == "US blood on his hands” in a strike in Iraq — a US official"
-    assert TEXT[match.start:match.end] == match.span
+    assert TEXT[match.start : match.end] == match.span
 
 
 def test_near_match_above_threshold_stores_the_exact_span() -> None:

@@ -52,17 +52,25 @@ def test_ids_are_stable_and_content_based(tmp_path: Path) -> None:
 def test_boilerplate_is_not_content(seeds_dir: Path) -> None:
     for article in _articles(load_articles([seeds_dir])):
         kept = " ".join(p for _, p in content_passages(article))
-        for noise in ("ALSO READ", "pic.twitter.com", "This story has been updated",
-                      "Cable News Network, Inc.", "©2024 Bloomberg", "Updates with additional"):
+        for noise in (
+            "ALSO READ",
+            "pic.twitter.com",
+            "This story has been updated",
+            "Cable News Network, Inc.",
+            "©2024 Bloomberg",
+            "Updates with additional",
+        ):
             assert noise not in kept
         for offset, passage in content_passages(article):
-            assert article.text[offset:offset + len(passage)] == passage
+            assert article.text[offset : offset + len(passage)] == passage
 
 
 def test_html_main_text_is_extracted(tmp_path: Path) -> None:
     page = tmp_path / "story.html"
-    paragraph = ("Officials in Baghdad said on Wednesday that a drone struck a vehicle in the "
-                 "east of the city, killing two people, according to a police statement. ")
+    paragraph = (
+        "Officials in Baghdad said on Wednesday that a drone struck a vehicle in the "
+        "east of the city, killing two people, according to a police statement. "
+    )
     page.write_text(
         "<html><head><title>Strike in Baghdad</title>"
         '<meta property="article:published_time" content="2024-02-08T10:00:00Z"></head>'
@@ -77,15 +85,30 @@ def test_html_main_text_is_extracted(tmp_path: Path) -> None:
 
 
 def test_json_and_jsonl_records(tmp_path: Path) -> None:
-    record = {"id": "r1", "url": "https://example.org/x", "outlet": "Example",
-              "published": "2024-02-08", "title": "T", "text": "Body of the story."}
+    record = {
+        "id": "r1",
+        "url": "https://example.org/x",
+        "outlet": "Example",
+        "published": "2024-02-08",
+        "title": "T",
+        "text": "Body of the story.",
+    }
     (tmp_path / "one.json").write_text(json.dumps(record))
-    lines = [json.dumps(record), "{not json", json.dumps({**record, "text": ""}),
-             json.dumps({**record, "text": "Second story."})]
+    lines = [
+        json.dumps(record),
+        "{not json",
+        json.dumps({**record, "text": ""}),
+        json.dumps({**record, "text": "Second story."}),
+    ]
     (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n")
     items = load_articles([tmp_path / "one.json", tmp_path / "many.jsonl"])
     assert [type(i).__name__ for i in items] == [
-        "Article", "Article", "IngestError", "IngestError", "Article"]
+        "Article",
+        "Article",
+        "IngestError",
+        "IngestError",
+        "Article",
+    ]
     assert items[0].outlet == "Example" and items[0].external_id == "r1"  # type: ignore[union-attr]
     assert items[4].source.endswith("many.jsonl#4")  # type: ignore[union-attr]
     assert "many.jsonl#2" in str(items[2]) and "invalid JSON" in str(items[2])

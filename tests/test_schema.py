@@ -54,11 +54,17 @@ def test_fabricated_quote_is_rejected(a001: Article) -> None:
 
 def test_near_quote_is_replaced_by_the_articles_exact_words(a001: Article) -> None:
     data = copy.deepcopy(VALID_001)
-    data["quotes"] = [{"quote": "We will not hesitate to hold acountable all those who "
-                                "threaten the security of our forces", "speaker": "Central Command"}]
+    data["quotes"] = [
+        {
+            "quote": "We will not hesitate to hold acountable all those who "
+            "threaten the security of our forces",
+            "speaker": "Central Command",
+        }
+    ]
     brief = _validate(data, a001)
-    assert brief.quotes[0].quote == ("We will not hesitate to hold accountable all those who "
-                                     "threaten the security of our forces")
+    assert brief.quotes[0].quote == (
+        "We will not hesitate to hold accountable all those who threaten the security of our forces"
+    )
 
 
 def test_casualty_number_must_be_in_its_evidence(a001: Article) -> None:
@@ -84,10 +90,19 @@ def test_date_must_follow_from_evidence_and_publication_date(a001: Article) -> N
 def test_no_exact_date_for_an_article_without_publication_date(seeds_dir: Path) -> None:
     a003 = _article(seeds_dir, "003")
     data = copy.deepcopy(VALID_001)
-    data["date"] = {"evidence": "was killed on Wednesday in a US strike", "value": "2024-02-07",
-                    "precision": "exact", "time_of_day": None}
-    data.update(casualties=[], claims=[], earlier_events=[], quotes=[], summary=(
-        "A US strike killed a Kataib Hezbollah commander. The US military announced it."))
+    data["date"] = {
+        "evidence": "was killed on Wednesday in a US strike",
+        "value": "2024-02-07",
+        "precision": "exact",
+        "time_of_day": None,
+    }
+    data.update(
+        casualties=[],
+        claims=[],
+        earlier_events=[],
+        quotes=[],
+        summary=("A US strike killed a Kataib Hezbollah commander. The US military announced it."),
+    )
     assert "no publication date" in _errors(data, a003)
     data["date"] = {"evidence": None, "value": None, "precision": "unknown", "time_of_day": None}
     assert _validate(data, a003).date.value is None
@@ -115,11 +130,24 @@ def test_unknown_fields_are_forbidden(a001: Article) -> None:
 
 
 def test_stored_brief_reloads_without_the_article() -> None:
-    data = {**copy.deepcopy(VALID_001), "provenance": {
-        "article_id": "x", "source_file": "x.txt", "outlet": None, "published": None,
-        "model": "m", "backend": "b", "prompt_version": "p", "prompt_hash": "h",
-        "schema_version": "1.0.0", "created_at": "2024-02-08T00:00:00Z",
-        "tokens_in": 1, "tokens_out": 1, "attempts": 1}}
+    data = {
+        **copy.deepcopy(VALID_001),
+        "provenance": {
+            "article_id": "x",
+            "source_file": "x.txt",
+            "outlet": None,
+            "published": None,
+            "model": "m",
+            "backend": "b",
+            "prompt_version": "p",
+            "prompt_hash": "h",
+            "schema_version": "1.0.0",
+            "created_at": "2024-02-08T00:00:00Z",
+            "tokens_in": 1,
+            "tokens_out": 1,
+            "attempts": 1,
+        },
+    }
     assert EventBrief.model_validate(data).provenance.article_id == "x"
 
 

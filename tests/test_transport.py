@@ -34,7 +34,12 @@ def test_429_honours_retry_after_then_succeeds() -> None:
 
 
 def test_5xx_and_dropped_connections_are_retried_with_bounded_backoff() -> None:
-    script = [Reply(503, {"error": "busy"}), Drop(), Reply(502, {"error": "bad gw"}), Reply(200, {})]
+    script = [
+        Reply(503, {"error": "busy"}),
+        Drop(),
+        Reply(502, {"error": "bad gw"}),
+        Reply(200, {}),
+    ]
     waits: list[float] = []
     with ScriptedServer(script) as server:
         response = _post(server, RetryPolicy(attempts=5, base_wait=0.5, max_wait=4), waits)
