@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from .backends import Backend
 from .cache import BriefCache, CacheKey
+from .constrained import constrained_model, to_brief_content
 from .errors import ContextWindowError, IngestError
 from .grounding import GroundingSource
 from .ingest import Article, content_passages, output_stem
@@ -194,8 +195,10 @@ class Summarizer:
         cache: BriefCache | None = None,
         params: GenerationParams | None = None,
         prices: dict[str, tuple[float, float]] | None = None,
+        constrain: bool = False,
     ) -> None:
         self.backend = backend
+        self.constrain = constrain
         self.prompt = prompt
         self.cache = cache
         self.params = params or GenerationParams()
@@ -211,7 +214,7 @@ class Summarizer:
             prompt_hash=self.prompt.sha256,
             backend=self.backend.name,
             model=self.backend.model,
-            mode=self.backend.mode.value,
+            mode=self.backend.mode.value + ("+sentences" if self.constrain else ""),
             temperature=self.params.temperature,
             seed=self.params.seed,
             max_tokens=self.params.max_tokens,
@@ -279,14 +282,18 @@ class Summarizer:
             }
             if self.params.seed is not None:
                 kwargs["seed"] = self.params.seed
+            context = {"source": self.grounding_source(article)}
+            response_model = constrained_model(article) if self.constrain else BriefContent
             content = await client.create(
                 model=self.backend.model,
-                response_model=BriefContent,
+                response_model=response_model,
                 messages=messages,  # type: ignore[arg-type]
-                context={"source": self.grounding_source(article)},
+                context=context,
                 max_retries=self.params.max_attempts - 1,
                 **kwargs,
             )
+            if self.constrain:
+                content = to_brief_content(content, context)
         except (
             InstructorRetryException,
             IncompleteOutputException,

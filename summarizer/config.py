@@ -39,7 +39,12 @@ class Settings(BaseSettings):
     mode: Literal["tools", "json", "md_json"] | None = Field(
         None, description="instructor mode; default per backend (tools, or json for others)"
     )
-    prompt: str = "brief-v1"
+    prompt: str | None = Field(
+        None, description="prompt version; default brief-compact-v1 for local, else brief-v1"
+    )
+    constrain: Literal["auto", "on", "off"] = Field(
+        "auto", description="evidence chosen from article sentences; auto: on for local"
+    )
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     use_cache: bool = True
     concurrency: int | None = Field(None, ge=1, le=64)

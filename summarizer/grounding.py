@@ -20,10 +20,12 @@ from rapidfuzz import fuzz
 __all__ = [
     "GroundingSource",
     "Match",
+    "extract_toll",
     "fold",
     "mentions_number",
     "numbers_in",
     "resolve_dates",
+    "split_sentences",
 ]
 
 _CHAR_MAP = {
@@ -164,6 +166,30 @@ class GroundingSource:
         return mentions_number(self.folded, value)
 
 
+# Sentence boundaries: a stop, optional closing quotes, space, then a capital or digit;
+# "U.S.", "p.m." and titles such as "Gen." do not end a sentence.
+_BOUNDARY = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Ms|Mrs|Dr|St|Gen|Lt|Col|Sgt|Jr|Sr|No|vs|Jan|Feb|Aug|"
+    r"Sept|Oct|Nov|Dec)\.)[\"”’')]*$"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``, each an exact substring of it."""
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if _ABBREVIATION_END.search(text[start : m.end()].rstrip()):
+            continue
+        if sentence := text[start : m.end()].strip():
+            out.append(sentence)
+        start = m.end()
+    if tail := text[start:].strip():
+        out.append(tail)
+    return out
+
+
 _SMALL_INT = re.compile(r"(?<![\w.,])(?:[1-9]|1[0-9]|20)(?![\w]|[.,]\d)")
 _NUMBER_RE = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.])\d+(?:\.\d+)?(?![\d])")
 
@@ -272,3 +298,45 @@ def resolve_dates(text: str, published: date | None) -> set[date]:
                 back = (published.weekday() - i) % 7
                 found.add(published - timedelta(days=back))
     return found
+
+
+# --- casualty figures ---------------------------------------------------------------------
+
+_WORD_NUMBERS = {str(num2words(n)): n for n in range(1, 21)}
+_TOKEN = re.compile(r"[\w,'’-]+")
+_KEYWORDS = {
+    "killed": re.compile(r"^(kill\w*|dead|deaths?|died|dies|lives)$"),
+    "injured": re.compile(r"^(injur\w*|wound\w*|hurt)$"),
+}
+_LOWER_BOUND = {"least", "more", "over", "than"}
+
+
+def _as_number(token: str) -> int | None:
+    token = token.strip(",'’")
+    if token.replace(",", "").isdigit():
+        return int(token.replace(",", ""))
+    return _WORD_NUMBERS.get(token)
+
+
+def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None, int | None] | None:
+    """(value, low) for the one number of people ``kind`` that ``evidence`` states.
+
+    A number counts when it stands within ``window`` words of a word like "killed" or
+    "injured"; "at least 3" gives low=3. Returns None when there is no such number or
+    more than one different one: the sentence does not state one clear figure.
+    """
+    tokens = [t.lower() for t in _TOKEN.findall(fold(evidence))]
+    keyword = _KEYWORDS[kind]
+    found: dict[int, bool] = {}
+    for i, token in enumerate(tokens):
+        if not keyword.match(token):
+            continue
+        for j in range(max(0, i - window), min(len(tokens), i + window + 1)):
+            n = _as_number(tokens[j])
+            if n is not None and not (j + 1 < len(tokens) and tokens[j + 1].startswith("p.m")):
+                lower = j >= 1 and tokens[j - 1] in _LOWER_BOUND
+                found[n] = found.get(n, False) or lower
+    if len(found) != 1:
+        return None
+    ((n, lower),) = found.items()
+    return (None, n) if lower else (n, None)

@@ -166,9 +166,14 @@ def content_passages(article: Article) -> list[tuple[int, str]]:
     base = max(base, 0)
     passages: list[tuple[int, str]] = []
     offset = 0
+    metadata = {article.byline, article.title}  # shown to the model apart from the text
     for line in article.body.split("\n"):
         stripped = line.strip()
-        if stripped and not any(p.search(stripped) for p in _BOILERPLATE):
+        if (
+            stripped
+            and stripped not in metadata
+            and not any(p.search(stripped) for p in _BOILERPLATE)
+        ):
             passages.append((base + offset + line.find(stripped), stripped))
         offset += len(line) + 1
     return passages

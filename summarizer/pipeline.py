@@ -30,9 +30,13 @@ def default_concurrency(backend: Backend) -> int:
 
 def build_summarizer(settings: Settings, backend: Backend | None = None) -> Summarizer:
     backend = backend or resolve_backend(settings)
+    small = backend.name == "local"
+    constrain = settings.constrain == "on" or (settings.constrain == "auto" and small)
+    prompt = settings.prompt or ("brief-compact-v1" if small else "brief-v1")
     return Summarizer(
         backend,
-        load_prompt(settings.prompt),
+        load_prompt(prompt),
+        constrain=constrain,
         cache=BriefCache(settings.cache_dir) if settings.use_cache else None,
         params=GenerationParams(
             temperature=settings.temperature,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from enum import Enum
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -30,7 +31,13 @@ from pydantic import (
     model_validator,
 )
 
-from .grounding import GroundingSource, mentions_number, numbers_in, resolve_dates
+from .grounding import (
+    GroundingSource,
+    mentions_number,
+    numbers_in,
+    resolve_dates,
+    split_sentences,
+)
 
 __all__ = [
     "EVENT_TAXONOMY",
@@ -148,6 +155,11 @@ SubEventType = Literal[
 ]
 
 
+def _plain(text: str) -> str:
+    """The text itself, also when it is a member of a str Enum (see ``constrained``)."""
+    return str(text.value) if isinstance(text, Enum) else text
+
+
 def _source(info: ValidationInfo) -> GroundingSource | None:
     ctx = info.context
     if isinstance(ctx, dict):
@@ -174,16 +186,9 @@ def _ground(value: str, info: ValidationInfo) -> str:
 
 Verbatim = Annotated[str, AfterValidator(_ground)]
 
-_ABBREVIATION = re.compile(
-    r"\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Ms|Mrs|Dr|St|Gen|Lt|Col|Sgt|Jr|Sr|No|vs|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\."
-)
-_SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘(]?[A-Z0-9])")
-
 
 def _count_sentences(text: str) -> int:
-    """Sentences in ``text``; "U.S.", "p.m." and titles such as "Gen." do not end one."""
-    protected = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), text.strip())
-    return len([s for s in _SENTENCE_END.split(protected) if s.strip()])
+    return len(split_sentences(text))
 
 
 _NUMBER_WORDS = (
@@ -221,7 +226,7 @@ class EventDate(_Model):
     evidence: Verbatim | None = Field(
         description="The article's exact words that state the day, e.g. 'on Wednesday'. "
         "null when the article gives no day.",
-        max_length=200,
+        max_length=400,
     )
     value: date | None = Field(
         description="The calendar date (YYYY-MM-DD) the evidence states or implies relative "
@@ -271,7 +276,8 @@ class EventDate(_Model):
                     f"({published:%A}), or set precision to 'unknown'."
                 )
             raise ValueError(
-                f"date {self.value} is not what the evidence {self.evidence!r} states. {hint}"
+                f"date {self.value} is not what the evidence {_plain(self.evidence)!r} "
+                f"states. {hint}"
             )
         return self
 
@@ -322,7 +328,7 @@ class CasualtyClaim(_Model):
     tolls are separate claims."""
 
     evidence: Verbatim = Field(
-        description="The article's exact words stating the number.", max_length=160
+        description="The article's exact words stating the number.", max_length=400
     )
     kind: Literal["killed", "injured"]
     value: int | None = Field(description="The number, if a single number.", ge=0)
@@ -344,7 +350,8 @@ class CasualtyClaim(_Model):
                 if not mentions_number(self.evidence, n):
                     raise ValueError(
                         f"casualty number {n} does not appear in its evidence "
-                        f"{self.evidence!r}; quote the words that state it"
+                        f"{_plain(self.evidence)!r}; give the evidence that states it, "
+                        "or leave the claim out"
                     )
         return self
 
@@ -353,7 +360,7 @@ class Claim(_Model):
     """A factual claim in the article and who makes it."""
 
     evidence: Verbatim = Field(
-        description="The article's exact words carrying the claim.", max_length=200
+        description="The article's exact words carrying the claim.", max_length=400
     )
     statement: str = Field(description="The claim in a short neutral sentence.", max_length=200)
     attributed_to: str | None = Field(
@@ -369,7 +376,7 @@ class Claim(_Model):
 class Quote(_Model):
     """A direct quotation, copied character for character from the article."""
 
-    quote: Verbatim = Field(description="The quoted words, exactly as printed.", max_length=200)
+    quote: Verbatim = Field(description="The quoted words, exactly as printed.", max_length=400)
     speaker: str = Field(description="Who said it, as the article names them.", max_length=100)
 
 
@@ -377,7 +384,7 @@ class EarlierEvent(_Model):
     """An earlier event the article mentions as background."""
 
     evidence: Verbatim = Field(
-        description="The article's exact words describing it.", max_length=200
+        description="The article's exact words describing it.", max_length=400
     )
     description: str = Field(description="What happened, in a few words.", max_length=160)
     when: str | None = Field(
@@ -391,7 +398,7 @@ class OpenQuestion(_Model):
     """Something the article itself says is not yet known or confirmed."""
 
     evidence: Verbatim = Field(
-        description="The article's exact words saying it is unknown or unclear.", max_length=200
+        description="The article's exact words saying it is unknown or unclear.", max_length=400
     )
     question: str = Field(description="The open question, as a question.", max_length=160)
 

@@ -31,7 +31,7 @@ def test_tampered_or_wrong_version_weights_are_refused(tmp_path: Path) -> None:
         assemble_bundled_model(wrong_hash, tmp_path)
     assert not list((tmp_path / "models").glob("*.gguf"))  # nothing half-trusted left behind
     wrong_version = dataclasses.replace(DEFAULT_LOCAL, version="0.0.1")
-    with pytest.raises(ModelIntegrityError, match="only 0.0.1 is trusted"):
+    with pytest.raises(ModelIntegrityError, match=r"only 0\.0\.1 is trusted"):
         assemble_bundled_model(wrong_version, tmp_path)
 
 

@@ -10,7 +10,8 @@ def test_all_is_complete_and_importable() -> None:
     for name in summarizer.__all__:
         assert hasattr(summarizer, name), name
     public = {
-        name for name, obj in vars(summarizer).items()
+        name
+        for name, obj in vars(summarizer).items()
         if not name.startswith("_") and (inspect.isclass(obj) or inspect.isfunction(obj))
     }
     assert public <= set(summarizer.__all__)

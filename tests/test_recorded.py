@@ -30,8 +30,12 @@ def _backend(record_mode: str, tmp_path: Path) -> Backend:
     if record_mode == "none":
         # Replay: the same requests as LocalBackend makes; vcr answers them, nothing listens.
         return OpenAICompatibleBackend(
-            model=DEFAULT_LOCAL.alias, api_key="local", base_url="http://127.0.0.1:9/v1",
-            mode=instructor.Mode.TOOLS, context_window=DEFAULT_CONTEXT, name="local",
+            model=DEFAULT_LOCAL.alias,
+            api_key="local",
+            base_url="http://127.0.0.1:9/v1",
+            mode=instructor.Mode.TOOLS,
+            context_window=DEFAULT_CONTEXT,
+            name="local",
         )
     if not local_model_available():
         pytest.skip("recording needs the [local] extra")
