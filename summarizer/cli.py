@@ -8,6 +8,7 @@ error that stopped the run (e.g. the local model would not start).
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -250,4 +251,7 @@ def schemas(out_dir: Path, check: bool) -> None:
 
 
 def main() -> None:
+    # instructor logs every failed attempt at ERROR; the CLI reports them itself, once,
+    # with the file name, so its log lines would only repeat them.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     cli(prog_name="summarizer")

@@ -20,7 +20,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
-from .grounding import extract_toll, split_sentences
+from .grounding import extract_toll, plain_text, split_sentences
 from .ingest import Article, content_passages
 from .schema import (
     BriefContent,
@@ -166,9 +166,10 @@ class _CasualtyChoice(BaseModel):
 
     @model_validator(mode="after")
     def _states_one_number(self) -> Self:
-        if extract_toll(str(self.evidence), self.kind) is None:
+        sentence = plain_text(self.evidence)
+        if extract_toll(sentence, self.kind) is None:
             raise ValueError(
-                f"the sentence {str(self.evidence)!r} does not state one clear number of "
+                f"the sentence {sentence!r} does not state one clear number of "
                 f"people {self.kind}; choose a sentence that does, or leave the claim out"
             )
         return self

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import Enum
 
 from num2words import num2words
 from rapidfuzz import fuzz
@@ -24,6 +25,7 @@ __all__ = [
     "fold",
     "mentions_number",
     "numbers_in",
+    "plain_text",
     "resolve_dates",
     "split_sentences",
 ]
@@ -55,6 +57,11 @@ def _fold_with_index(text: str) -> tuple[str, list[int]]:
         out.pop()
         index.pop()
     return "".join(out), index
+
+
+def plain_text(text: str) -> str:
+    """The text itself, also when it is a member of a str Enum (see ``constrained``)."""
+    return str(text.value) if isinstance(text, Enum) else text
 
 
 def fold(text: str) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from enum import Enum
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -35,6 +34,7 @@ from .grounding import (
     GroundingSource,
     mentions_number,
     numbers_in,
+    plain_text,
     resolve_dates,
     split_sentences,
 )
@@ -155,11 +155,6 @@ SubEventType = Literal[
 ]
 
 
-def _plain(text: str) -> str:
-    """The text itself, also when it is a member of a str Enum (see ``constrained``)."""
-    return str(text.value) if isinstance(text, Enum) else text
-
-
 def _source(info: ValidationInfo) -> GroundingSource | None:
     ctx = info.context
     if isinstance(ctx, dict):
@@ -276,7 +271,7 @@ class EventDate(_Model):
                     f"({published:%A}), or set precision to 'unknown'."
                 )
             raise ValueError(
-                f"date {self.value} is not what the evidence {_plain(self.evidence)!r} "
+                f"date {self.value} is not what the evidence {plain_text(self.evidence)!r} "
                 f"states. {hint}"
             )
         return self
@@ -350,7 +345,7 @@ class CasualtyClaim(_Model):
                 if not mentions_number(self.evidence, n):
                     raise ValueError(
                         f"casualty number {n} does not appear in its evidence "
-                        f"{_plain(self.evidence)!r}; give the evidence that states it, "
+                        f"{plain_text(self.evidence)!r}; give the evidence that states it, "
                         "or leave the claim out"
                     )
         return self

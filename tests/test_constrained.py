@@ -1,0 +1,133 @@
+"""The sentence-constrained schema variant used for small local models (no model here;
+the briefs below are HAND-WRITTEN)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from summarizer.constrained import article_sentences, constrained_model, to_brief_content
+from summarizer.grounding import GroundingSource, extract_toll, split_sentences
+from summarizer.ingest import Article, content_passages, load_articles
+
+
+def _article(seeds_dir: Path, prefix: str) -> Article:
+    (path,) = seeds_dir.glob(f"{prefix}_*.txt")
+    article = load_articles([path])[0]
+    assert isinstance(article, Article)
+    return article
+
+
+def _context(article: Article) -> dict[str, Any]:
+    src = GroundingSource(article.text, content_passages(article), published=article.published)
+    return {"source": src}
+
+
+def _brief(**over: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "headline": "US strike in Baghdad kills Kataib Hezbollah commander",
+        "summary": "A US strike killed a Kataib Hezbollah commander. The US military announced it.",
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike",
+        "date": {"evidence": None, "value": None, "precision": "unknown", "time_of_day": None},
+        "location": {"place": "Baghdad", "region": None, "country": "Iraq", "precision": "city"},
+        "actors": [],
+        "casualties": [],
+        "claims": [],
+        "quotes": [],
+        "earlier_events": [],
+        "open_questions": [],
+    }
+    base.update(over)
+    return base
+
+
+def test_sentences_are_exact_substrings_of_the_article(seeds_dir: Path) -> None:
+    for article in load_articles([seeds_dir]):
+        assert isinstance(article, Article)
+        for sentence in article_sentences(article):
+            assert sentence in article.text
+    assert split_sentences("The U.S. said so. Gen. Smith agreed at 9 p.m. Then he left.") == [
+        "The U.S. said so.",
+        "Gen. Smith agreed at 9 p.m. Then he left.",
+    ]
+
+
+def test_evidence_can_only_be_an_article_sentence(seeds_dir: Path) -> None:
+    a003 = _article(seeds_dir, "003")
+    model = constrained_model(a003)
+    invented = {
+        "evidence": "The commander was killed by a sniper.",
+        "statement": "x",
+        "attributed_to": None,
+        "status": "attributed",
+    }
+    with pytest.raises(ValidationError):
+        model.model_validate(_brief(claims=[invented]), context=_context(a003))
+    schema = json.dumps(model.model_json_schema())
+    assert "ArticleSentence" in schema and "The military in a statement said" in schema
+
+
+def test_article_without_publication_date_can_only_have_unknown_date(seeds_dir: Path) -> None:
+    a003 = _article(seeds_dir, "003")
+    model = constrained_model(a003)
+    exact = {"evidence": None, "value": "2024-02-07", "precision": "exact", "time_of_day": None}
+    with pytest.raises(ValidationError):
+        model.model_validate(_brief(date=exact), context=_context(a003))
+    ok = model.model_validate(_brief(), context=_context(a003))
+    assert ok.date.precision == "unknown"
+
+
+def test_variant_converts_to_the_ordinary_brief_with_exact_spans(seeds_dir: Path) -> None:
+    a003 = _article(seeds_dir, "003")
+    model = constrained_model(a003)
+    toll = "One of the sources reported that three individuals were killed in the strike."
+    quoted = next(s for s in article_sentences(a003) if s.startswith('"(US) forces'))
+    variant = model.model_validate(
+        _brief(
+            casualties=[{"evidence": toll, "kind": "killed", "attributed_to": "a security source"}],
+            claims=[
+                {
+                    "evidence": quoted.replace('"', "“", 1).replace('"', "”", 1),
+                    "statement": "US forces struck in Iraq.",
+                    "attributed_to": "the US military",
+                    "status": "attributed",
+                }
+            ],
+        ),
+        context=_context(a003),
+    )
+    brief = to_brief_content(variant, _context(a003))
+    assert type(brief).__name__ == "BriefContent" and type(brief) is not model
+    assert brief.casualties[0].value == 3
+    assert brief.casualties[0].evidence == toll.rstrip(".")  # edges are trimmed
+    assert brief.claims[0].evidence in a003.text  # the article's straight quotes, restored
+
+
+def test_casualty_sentence_must_state_one_clear_number(seeds_dir: Path) -> None:
+    a003 = _article(seeds_dir, "003")
+    model = constrained_model(a003)
+    vague = next(s for s in article_sentences(a003) if s.startswith("According to two security"))
+    with pytest.raises(ValidationError, match="does not state one clear number"):
+        model.model_validate(
+            _brief(
+                casualties=[
+                    {"evidence": vague, "kind": "killed", "attributed_to": "two security sources"}
+                ]
+            ),
+            context=_context(a003),
+        )
+
+
+def test_extract_toll() -> None:
+    assert extract_toll("the strike killed two people", "killed") == (2, None)
+    assert extract_toll("killed at least 16 people, including civilians", "killed") == (None, 16)
+    assert extract_toll("According to two security sources, the commander killed", "killed") is None
+    assert (
+        extract_toll("three killed in action, two seriously injured, nine injured", "injured")
+        is None
+    )
