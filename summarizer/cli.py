@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -254,4 +255,6 @@ def main() -> None:
     # instructor logs every failed attempt at ERROR; the CLI reports them itself, once,
     # with the file name, so its log lines would only repeat them.
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    # SIGTERM ends the process through SystemExit, so atexit stops the local server.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     cli(prog_name="summarizer")
