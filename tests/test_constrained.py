@@ -141,3 +141,19 @@ def test_extract_toll() -> None:
         extract_toll("three killed in action, two seriously injured, nine injured", "injured")
         is None
     )
+
+
+def test_summary_is_written_as_two_to_four_sentences_and_joined(seeds_dir: Path) -> None:
+    a003 = _article(seeds_dir, "003")
+    model = constrained_model(a003)
+    variant = model.model_validate(
+        _brief(
+            summary=["A US strike killed a Kataib Hezbollah commander", "The US military said so."]
+        )
+    )
+    brief = to_brief_content(variant, _context(a003))
+    assert (
+        brief.summary == "A US strike killed a Kataib Hezbollah commander. The US military said so."
+    )
+    schema = model.model_json_schema()["properties"]["summary"]
+    assert (schema["type"], schema["minItems"], schema["maxItems"]) == ("array", 2, 4)
