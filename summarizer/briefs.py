@@ -239,11 +239,17 @@ class Summarizer:
             fuzzy_threshold=self.params.fuzzy_threshold,
         )
 
-    def check_context(self, article: Article, messages: Sequence[dict[str, str]]) -> None:
+    def check_context(
+        self,
+        article: Article,
+        messages: Sequence[dict[str, str]],
+        response_model: type[BriefContent] = BriefContent,
+    ) -> None:
+        """Refuse, before sending, a prompt that cannot fit: never truncate silently."""
         window = self.backend.context_window
         if window is None:
             return
-        schema_chars = len(json.dumps(BriefContent.model_json_schema()))
+        schema_chars = len(json.dumps(response_model.model_json_schema()))
         chars = sum(len(m["content"]) for m in messages) + schema_chars
         needed = int(chars / CHARS_PER_TOKEN) + self.params.max_tokens
         if needed > window:
@@ -274,7 +280,8 @@ class Summarizer:
         retry_token = RETRY_COUNTER.set(retries)
         try:
             messages = self.messages(article)
-            self.check_context(article, messages)
+            response_model = constrained_model(article) if self.constrain else BriefContent
+            self.check_context(article, messages, response_model)
             client = await self._instructor()
             kwargs: dict[str, Any] = {
                 "temperature": self.params.temperature,
@@ -283,7 +290,6 @@ class Summarizer:
             if self.params.seed is not None:
                 kwargs["seed"] = self.params.seed
             context = {"source": self.grounding_source(article)}
-            response_model = constrained_model(article) if self.constrain else BriefContent
             content = await client.create(
                 model=self.backend.model,
                 response_model=response_model,

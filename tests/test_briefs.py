@@ -210,3 +210,15 @@ def test_cli_cache_stats_and_clear(a001: Article, tmp_path: Path) -> None:
     cleared = CliRunner().invoke(cli, ["cache", "clear"], env=env)
     assert "removed 1" in cleared.output
     assert "entries 0" in CliRunner().invoke(cli, ["cache", "stats"], env=env).output
+
+
+def test_article_too_long_for_the_context_window_is_refused_before_sending(
+    a001: Article, tmp_path: Path
+) -> None:
+    with ScriptedServer([tool_call_reply(VALID_001)]) as server:
+        s = _summarizer(server, tmp_path)
+        s.backend.context_window = 2048  # type: ignore[misc]
+        result = asyncio.run(s.brief(a001))
+        assert server.requests == []  # nothing was sent, nothing was truncated
+    assert result.failure is not None and result.failure.kind == "context_window"
+    assert "does not truncate" in result.failure.message
