@@ -95,6 +95,10 @@ def test_date_is_read_from_the_chosen_sentence(seeds_dir: Path) -> None:
     no_day = next(s for s in article_sentences(a001) if s.startswith("The strikes in Iraq come"))
     with pytest.raises(ValidationError):
         model.model_validate(_brief(date={"evidence": no_day, "time_of_day": None}))
+    # 000 states no day within the week before publication: the date can only be null
+    a000 = _article(seeds_dir, "000")
+    schema = constrained_model(a000).model_json_schema()
+    assert schema["$defs"]["EventDate"]["properties"]["evidence"]["type"] == "null"
 
 
 def test_variant_converts_to_the_ordinary_brief_with_exact_spans(seeds_dir: Path) -> None:
