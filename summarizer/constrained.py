@@ -8,9 +8,11 @@ the model *chooses* and the code *reads*:
 * every ``evidence`` field is an enum of the article's own sentences, every ``quote`` an
   enum of its quoted passages; llama.cpp turns enums into its JSON grammar, so the model
   can only pick article text;
-* the event date is a choice among the sentences that state exactly one calendar day
-  (directly, or relative to the publication date); the code reads the date from the
-  chosen sentence. With no such sentence, or no publication date, the date is unknown;
+* the event date is a choice among the sentences that state exactly one calendar day in
+  the week before publication (directly, or relative to the publication date); the code
+  reads the date from the chosen sentence. With no such sentence, or no publication
+  date, the date is unknown;
+* the time of day is a choice among the times the article states;
 * a casualty claim is a choice among the sentences that state exactly one number of
   people killed or injured; the code reads the kind and the figure from it.
 
