@@ -74,3 +74,9 @@ class BriefCache:
 
     def close(self) -> None:
         self._cache.close()
+
+    def __enter__(self) -> BriefCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

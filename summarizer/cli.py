@@ -187,12 +187,8 @@ def cache() -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False))
 def cache_stats(cache_dir: Path | None) -> None:
     """Entries and size of the cache."""
-    settings = _settings(cache_dir=cache_dir)
-    store = BriefCache(settings.cache_dir)
-    try:
+    with BriefCache(_settings(cache_dir=cache_dir).cache_dir) as store:
         s = store.stats()
-    finally:
-        store.close()
     click.echo(f"directory {s.directory}\nentries {s.entries}\nsize {s.size_bytes:,} bytes")
 
 
@@ -200,12 +196,8 @@ def cache_stats(cache_dir: Path | None) -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False))
 def cache_clear(cache_dir: Path | None) -> None:
     """Delete every cached brief."""
-    settings = _settings(cache_dir=cache_dir)
-    store = BriefCache(settings.cache_dir)
-    try:
+    with BriefCache(_settings(cache_dir=cache_dir).cache_dir) as store:
         n = store.clear()
-    finally:
-        store.close()
     click.echo(f"removed {n} cached brief(s) from {store.directory}")
 
 

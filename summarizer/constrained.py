@@ -67,13 +67,21 @@ def article_sentences(article: Article) -> list[str]:
     return list(seen)
 
 
-def quoted_passages(article: Article) -> list[str]:
-    """Text between quotation marks in the article's content, verbatim."""
+def _found(
+    article: Article, pattern: re.Pattern[str], group: int = 0, strip: str = " "
+) -> list[str]:
+    """Distinct matches of ``pattern`` in the article's content, verbatim, in order."""
     seen: dict[str, None] = {}
     for _, passage in content_passages(article):
-        for match in _QUOTED.finditer(passage):
-            seen.setdefault(match.group(1).strip(" ,."), None)
-    return [q for q in seen if q]
+        for match in pattern.finditer(passage):
+            if text := match.group(group).strip(strip):
+                seen.setdefault(text, None)
+    return list(seen)
+
+
+def quoted_passages(article: Article) -> list[str]:
+    """Text between quotation marks in the article's content, verbatim."""
+    return _found(article, _QUOTED, 1, strip=" ,.")
 
 
 def _grammar_safe(text: str) -> str:
@@ -158,11 +166,7 @@ _TIME_OF_DAY = re.compile(
 
 def times_of_day(article: Article) -> list[str]:
     """Times of day the article states ("around 9:30 p.m. local time", "evening")."""
-    seen: dict[str, None] = {}
-    for _, passage in content_passages(article):
-        for match in _TIME_OF_DAY.finditer(passage):
-            seen.setdefault(match.group(0).strip(), None)
-    return list(seen)
+    return _found(article, _TIME_OF_DAY)
 
 
 def _dedupe(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:

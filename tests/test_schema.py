@@ -156,3 +156,12 @@ def test_exported_json_schemas_match_the_models() -> None:
     for name, text in schema_documents().items():
         path = ROOT / "schemas" / name
         assert path.read_text() == text, f"{path} is stale: run `summarizer schemas`"
+
+
+def test_closed_vocabulary_literals_match_the_taxonomy() -> None:
+    from typing import get_args
+
+    from summarizer.schema import EVENT_TAXONOMY, EventType, SubEventType
+
+    assert set(get_args(EventType)) == set(EVENT_TAXONOMY)
+    assert set(get_args(SubEventType)) == {s for subs in EVENT_TAXONOMY.values() for s in subs}
