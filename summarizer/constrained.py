@@ -28,16 +28,28 @@ from datetime import date
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    create_model,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 from .grounding import extract_toll, resolve_dates, split_sentences
 from .ingest import Article, content_passages
 from .schema import (
+    EVENT_TAXONOMY,
     BriefContent,
     Claim,
     EarlierEvent,
+    EventType,
     OpenQuestion,
     Quote,
+    SubEventType,
 )
 
 __all__ = [
@@ -114,8 +126,9 @@ def _join_sentences(value: Any) -> Any:
     return " ".join(p if p[-1] in '.!?"”' else p + "." for p in parts)
 
 
-# The summary as 2-4 separate sentences: the grammar enforces the count, which a small
-# model otherwise ignores (measured: seed 003 failed three attempts with one sentence).
+# The summary as 2-3 separate one-line sentences: the grammar enforces the count, the
+# length (so at most ~70 words) and the absence of quote marks and backslashes, which a
+# small model otherwise fills with JSON fragments on re-asks (measured on the seeds).
 # They are joined into the ordinary ``summary`` string before any check runs.
 _SentenceList = Annotated[
     str,
@@ -123,13 +136,40 @@ _SentenceList = Annotated[
     WithJsonSchema(
         {
             "type": "array",
-            "description": "2 to 4 short sentences: who did what, where, according to whom.",
-            "items": {"type": "string", "minLength": 10, "maxLength": 200},
+            "description": "2 or 3 short sentences in your own words: who did what, where, "
+            "according to whom.",
+            "items": {"type": "string", "pattern": r'^[A-Z][^"\\.!?]{9,139}[.!?]$'},
             "minItems": 2,
-            "maxItems": 4,
+            "maxItems": 3,
         }
     ),
 ]
+_Headline = Annotated[
+    str, Field(pattern=r'^[^"\\]{3,80}$', description="Neutral headline, at most 12 words.")
+]
+# Event type and sub-type as one choice among valid pairs, so they always belong together.
+EVENT_PAIRS = [f"{t}: {sub}" for t, subs in EVENT_TAXONOMY.items() for sub in subs]
+_EventPair = Annotated[
+    EventType,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": EVENT_PAIRS,
+            "description": "Event type and sub-type, e.g. 'Explosions/Remote violence: Air/drone "
+            "strike' for an air or drone strike.",
+        }
+    ),
+]
+
+
+class _Constrained(BriefContent):
+    @model_validator(mode="before")
+    @classmethod
+    def _split_event_pair(cls, data: Any) -> Any:
+        if isinstance(data, dict) and ": " in str(data.get("event_type", "")):
+            event_type, _, sub_event_type = str(data["event_type"]).partition(": ")
+            data = {**data, "event_type": event_type, "sub_event_type": sub_event_type}
+        return data
 
 
 def _toll(sentence: str) -> tuple[str, int | None, int | None] | None:
@@ -239,17 +279,16 @@ def constrained_model(article: Article) -> type[BriefContent]:
     # Fewer items than the full schema allows: each costs a small model ~100 output
     # tokens and is one more chance to fail a check.
     fields: dict[str, Any] = {
-        "headline": (
-            str,
-            Field(description="Neutral headline, at most 12 words.", min_length=3, max_length=90),
-        ),
+        "headline": (_Headline, ...),
         "summary": (_SentenceList, ...),
+        "event_type": (_EventPair, ...),
+        "sub_event_type": (SkipJsonSchema[SubEventType], None),  # type: ignore[misc]
         "date": (date_model, ...),
     }
     for name, (model, max_items) in lists.items():
         fields[name] = (list[model], Field(max_length=max_items))  # type: ignore[valid-type]
     return create_model(
-        "BriefContent", __base__=BriefContent, __doc__=BriefContent.__doc__, **fields
+        "BriefContent", __base__=_Constrained, __doc__=BriefContent.__doc__, **fields
     )
 
 
