@@ -91,7 +91,7 @@ def cli() -> None:
     "--out",
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Write DIR/<input stem>.<format> per article instead of printing.",
+    help="Write DIR/<input stem>.<format> per article (default: JSON Lines or Markdown on stdout).",
 )
 @click.option(
     "--cache-dir",
@@ -121,7 +121,7 @@ def brief(
 ) -> None:
     """Brief every article in PATHS (files or folders)."""
     settings = _settings(use_cache=False if no_cache else None, **options)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     progress: Progress | None = None
     task = None
     done = [0]
@@ -171,8 +171,12 @@ def brief(
         written = write_results(results, out_dir, fmt)  # type: ignore[arg-type]
         err.print(f"wrote {len(written)} file(s) to {out_dir}")
     else:
+        # To stdout: JSON Lines (one brief per line) for machines, Markdown for people.
         for r in results:
-            sys.stdout.write(dumps_result(r, fmt))  # type: ignore[arg-type]
+            if fmt == "json":
+                sys.stdout.write(json.dumps(r.to_json_dict(), ensure_ascii=False) + "\n")
+            else:
+                sys.stdout.write(dumps_result(r, "md") + "\n")
     for line in _summary_lines(summary, settings.cache_dir if settings.use_cache else None):
         err.print(line)
     sys.exit(EXIT_FAILED_ARTICLES if summary.failures else EXIT_OK)

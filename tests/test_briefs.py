@@ -222,3 +222,14 @@ def test_article_too_long_for_the_context_window_is_refused_before_sending(
         assert server.requests == []  # nothing was sent, nothing was truncated
     assert result.failure is not None and result.failure.kind == "context_window"
     assert "does not truncate" in result.failure.message
+
+
+def test_cli_without_out_prints_one_json_line_per_article(a001: Article, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with ScriptedServer([tool_call_reply(VALID_001)]) as server:
+        res = CliRunner().invoke(
+            cli, ["brief", a001.source, str(empty)], env=_cli_env(server, tmp_path)
+        )
+    lines = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    assert [("headline" in x, "error" in x) for x in lines] == [(True, False), (False, True)]
