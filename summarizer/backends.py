@@ -11,7 +11,10 @@ extra installed -> the embedded model; otherwise a ``ConfigurationError`` naming
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -75,6 +78,26 @@ class Backend(Protocol):
         ...
 
 
+class PerLoop:
+    """One AsyncOpenAI per event loop: its connection pool belongs to the loop that made
+    it, so a client reused under a second ``asyncio.run`` fails with "Connection error"
+    (seen here when briefing articles one ``asyncio.run`` at a time)."""
+
+    def __init__(self) -> None:
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncOpenAI] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, make: Callable[[], AsyncOpenAI]) -> AsyncOpenAI:
+        loop = asyncio.get_running_loop()
+        if (client := self._clients.get(loop)) is None:
+            client = self._clients[loop] = make()
+        return client
+
+    def clear(self) -> None:
+        self._clients.clear()
+
+
 def make_openai_client(
     *, base_url: str | None, api_key: str, timeout: float, policy: RetryPolicy
 ) -> AsyncOpenAI:
@@ -101,20 +124,20 @@ class OpenAICompatibleBackend:
     timeout: float = 600.0
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     name: str = "openai"
-    _client: AsyncOpenAI | None = field(default=None, init=False, repr=False)
+    _clients: PerLoop = field(default_factory=lambda: PerLoop(), init=False, repr=False)
 
     async def client(self) -> AsyncOpenAI:
-        if self._client is None:
-            self._client = make_openai_client(
+        return self._clients.get(
+            lambda: make_openai_client(
                 base_url=self.base_url,
                 api_key=self.api_key,
                 timeout=self.timeout,
                 policy=self.policy,
             )
-        return self._client
+        )
 
     def close(self) -> None:
-        self._client = None
+        self._clients.clear()
 
 
 def local_extra_installed() -> bool:

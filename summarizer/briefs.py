@@ -16,6 +16,7 @@ import asyncio
 import contextvars
 import json
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -203,8 +204,9 @@ class Summarizer:
         self.cache = cache
         self.params = params or GenerationParams()
         self.prices = prices or {}
-        self._client: instructor.AsyncInstructor | None = None
-        self._client_lock = asyncio.Lock()
+        self._clients: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, instructor.AsyncInstructor
+        ] = weakref.WeakKeyDictionary()
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -256,12 +258,13 @@ class Summarizer:
             raise ContextWindowError(article.id, needed, window)
 
     async def _instructor(self) -> instructor.AsyncInstructor:
-        async with self._client_lock:
-            if self._client is None:
-                client = instructor.from_openai(await self.backend.client(), mode=self.backend.mode)
-                client.on("completion:response", _on_response)
-                self._client = client
-        return self._client
+        # One per event loop, like the backend's client (see ``backends.PerLoop``).
+        loop = asyncio.get_running_loop()
+        if (client := self._clients.get(loop)) is None:
+            client = instructor.from_openai(await self.backend.client(), mode=self.backend.mode)
+            client.on("completion:response", _on_response)
+            self._clients[loop] = client
+        return client
 
     # -- one article -----------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from typing import IO
 import instructor
 from openai import AsyncOpenAI
 
-from .backends import make_openai_client, retry_policy
+from .backends import PerLoop, make_openai_client, retry_policy
 from .config import Settings
 from .errors import LocalServerError, ModelIntegrityError
 from .transport import RetryPolicy
@@ -291,7 +291,7 @@ class LocalBackend:
     mode: instructor.Mode = instructor.Mode.TOOLS
     name: str = "local"
     _server: LocalServer | None = field(default=None, init=False, repr=False)
-    _client: AsyncOpenAI | None = field(default=None, init=False, repr=False)
+    _clients: PerLoop = field(default_factory=lambda: PerLoop(), init=False, repr=False)
 
     @property
     def model(self) -> str:
@@ -326,30 +326,28 @@ class LocalBackend:
         return assemble_bundled_model(self.bundled, self.cache_dir)
 
     async def client(self) -> AsyncOpenAI:
-        if self._client is None:
-            if self._server is None:
-                self._server = LocalServer(
-                    model_path=self.resolve_model_path(),
-                    alias=self.model,
-                    log_path=self.cache_dir / "logs" / "llama-server.log",
-                    context_window=self.context_window,
-                    threads=self.threads,
-                )
-            self._server.start()
-            self._client = make_openai_client(
-                base_url=self._server.base_url,
-                api_key="local",
-                timeout=self.timeout,
-                policy=self.policy,
+        if self._server is None:
+            self._server = LocalServer(
+                model_path=self.resolve_model_path(),
+                alias=self.model,
+                log_path=self.cache_dir / "logs" / "llama-server.log",
+                context_window=self.context_window,
+                threads=self.threads,
             )
-        return self._client
+        self._server.start()  # no-op while it runs
+        server = self._server
+        return self._clients.get(
+            lambda: make_openai_client(
+                base_url=server.base_url, api_key="local", timeout=self.timeout, policy=self.policy
+            )
+        )
 
     @property
     def server(self) -> LocalServer | None:
         return self._server
 
     def close(self) -> None:
-        self._client = None
+        self._clients.clear()
         if self._server is not None:
             self._server.stop()
 

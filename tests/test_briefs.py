@@ -233,3 +233,13 @@ def test_cli_without_out_prints_one_json_line_per_article(a001: Article, tmp_pat
         )
     lines = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
     assert [("headline" in x, "error" in x) for x in lines] == [(True, False), (False, True)]
+
+
+def test_one_summarizer_serves_successive_event_loops(a001: Article, tmp_path: Path) -> None:
+    with ScriptedServer([tool_call_reply(VALID_001)] * 2) as server:
+        s = _summarizer(server, tmp_path)
+        s.cache = None
+        first = asyncio.run(s.brief(a001))
+        second = asyncio.run(s.brief(a001))  # a client bound to the first loop would fail
+        assert len(server.requests) == 2
+    assert first.ok and second.ok, second.failure
