@@ -138,7 +138,8 @@ _SentenceList = Annotated[
             "type": "array",
             "description": "2 or 3 short sentences in your own words: who did what, where, "
             "according to whom.",
-            "items": {"type": "string", "pattern": r'^[A-Z][^"\\.!?]{9,139}[.!?]$'},
+            # A full stop only right after a capital ("U.S."), so one item is one sentence.
+        "items": {"type": "string", "pattern": r'^[A-Z]([^"\\.!?]|[A-Z]\.){9,139}[.!?]$'},
             "minItems": 2,
             "maxItems": 3,
         }
