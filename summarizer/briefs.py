@@ -311,6 +311,13 @@ class Summarizer:
             ValidationError,
         ) as exc:
             result.failure = _failure_from(exc, self.params.max_tokens)
+            server = getattr(self.backend, "server", None)
+            if result.failure.kind == "transport" and server is not None and not server.running:
+                result.failure = BriefFailure(
+                    "backend",
+                    f"the local llama.cpp server stopped ({result.failure.message}); "
+                    f"see its log: {server.log_path}",
+                )
         finally:
             _TALLY.reset(tally_token)
             RETRY_COUNTER.reset(retry_token)

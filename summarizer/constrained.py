@@ -139,9 +139,9 @@ _SentenceList = Annotated[
             "description": "2 or 3 short sentences in your own words: who did what, where, "
             "according to whom.",
             # A full stop only right after a capital ("U.S."), so one item is one sentence.
-        # "[.]", not "\\.": llama-cpp-python 0.3.36 turns "\\." into a grammar escape its
-        # own parser rejects ("unknown escape"), and the server then answers nothing.
-        "items": {"type": "string", "pattern": r'^[A-Z]([^"\\.!?]|[A-Z][.]){9,139}[.!?]$'},
+            # "[.]", not "\\.": llama-cpp-python 0.3.36 turns "\\." into a grammar escape its
+            # own parser rejects ("unknown escape"), and the server then answers nothing.
+            "items": {"type": "string", "pattern": r'^[A-Z]([^"\\.!?]|[A-Z][.]){9,139}[.!?]$'},
             "minItems": 2,
             "maxItems": 3,
         }
