@@ -16,7 +16,7 @@ import importlib.util
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import httpx2
 import instructor
@@ -78,17 +78,20 @@ class Backend(Protocol):
         ...
 
 
-class PerLoop:
-    """One AsyncOpenAI per event loop: its connection pool belongs to the loop that made
-    it, so a client reused under a second ``asyncio.run`` fails with "Connection error"
+T = TypeVar("T")
+
+
+class PerLoop(Generic[T]):
+    """One client per event loop: a client's connection pool belongs to the loop that
+    made it, so one reused under a second ``asyncio.run`` fails with "Connection error"
     (seen here when briefing articles one ``asyncio.run`` at a time)."""
 
     def __init__(self) -> None:
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncOpenAI] = (
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = (
             weakref.WeakKeyDictionary()
         )
 
-    def get(self, make: Callable[[], AsyncOpenAI]) -> AsyncOpenAI:
+    def get(self, make: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
         if (client := self._clients.get(loop)) is None:
             client = self._clients[loop] = make()
@@ -124,7 +127,7 @@ class OpenAICompatibleBackend:
     timeout: float = 600.0
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     name: str = "openai"
-    _clients: PerLoop = field(default_factory=lambda: PerLoop(), init=False, repr=False)
+    _clients: PerLoop[AsyncOpenAI] = field(default_factory=PerLoop, init=False, repr=False)
 
     async def client(self) -> AsyncOpenAI:
         return self._clients.get(

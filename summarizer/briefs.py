@@ -16,7 +16,6 @@ import asyncio
 import contextvars
 import json
 import time
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +26,7 @@ import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
 
-from .backends import Backend
+from .backends import Backend, PerLoop
 from .cache import BriefCache, CacheKey
 from .constrained import constrained_model, to_brief_content
 from .errors import ContextWindowError, IngestError
@@ -204,9 +203,7 @@ class Summarizer:
         self.cache = cache
         self.params = params or GenerationParams()
         self.prices = prices or {}
-        self._clients: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, instructor.AsyncInstructor
-        ] = weakref.WeakKeyDictionary()
+        self._clients: PerLoop[instructor.AsyncInstructor] = PerLoop()
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -258,13 +255,14 @@ class Summarizer:
             raise ContextWindowError(article.id, needed, window)
 
     async def _instructor(self) -> instructor.AsyncInstructor:
-        # One per event loop, like the backend's client (see ``backends.PerLoop``).
-        loop = asyncio.get_running_loop()
-        if (client := self._clients.get(loop)) is None:
-            client = instructor.from_openai(await self.backend.client(), mode=self.backend.mode)
+        openai_client = await self.backend.client()  # itself one per event loop
+
+        def make() -> instructor.AsyncInstructor:
+            client = instructor.from_openai(openai_client, mode=self.backend.mode)
             client.on("completion:response", _on_response)
-            self._clients[loop] = client
-        return client
+            return client
+
+        return self._clients.get(make)
 
     # -- one article -----------------------------------------------------------------------
 
@@ -326,7 +324,6 @@ class Summarizer:
             tokens_in=tally.tokens_in,
             tokens_out=tally.tokens_out,
             attempts=tally.calls,
-            model_calls=tally.calls,
         )
         result.transport_retries = retries[0]
         if result.failure is None:

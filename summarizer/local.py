@@ -291,7 +291,7 @@ class LocalBackend:
     mode: instructor.Mode = instructor.Mode.TOOLS
     name: str = "local"
     _server: LocalServer | None = field(default=None, init=False, repr=False)
-    _clients: PerLoop = field(default_factory=lambda: PerLoop(), init=False, repr=False)
+    _clients: PerLoop[AsyncOpenAI] = field(default_factory=PerLoop, init=False, repr=False)
 
     @property
     def model(self) -> str:

@@ -27,6 +27,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    computed_field,
     model_validator,
 )
 
@@ -180,10 +181,6 @@ def _ground(value: str, info: ValidationInfo) -> str:
 
 
 Verbatim = Annotated[str, AfterValidator(_ground)]
-
-
-def _count_sentences(text: str) -> int:
-    return len(split_sentences(text))
 
 
 _NUMBER_WORDS = (
@@ -435,7 +432,7 @@ class BriefContent(_Model):
         words = len(self.summary.split())
         if words > 90:
             problems.append(f"summary has {words} words; at most 90")
-        sentences = _count_sentences(self.summary)
+        sentences = len(split_sentences(self.summary))
         if not 2 <= sentences <= 4:
             problems.append(f"summary has {sentences} sentence(s); write 2 to 4")
         if self.sub_event_type not in EVENT_TAXONOMY[self.event_type]:
@@ -470,7 +467,12 @@ class Usage(_Model):
     tokens_in: int = 0
     tokens_out: int = 0
     attempts: int = 0
-    model_calls: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def model_calls(self) -> int:
+        """Every attempt is one model call (transport retries are not counted here)."""
+        return self.attempts
 
 
 class Provenance(_Model):
