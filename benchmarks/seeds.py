@@ -20,8 +20,8 @@ from typing import Any
 
 from summarizer.config import load_settings
 from summarizer.grounding import fold
-from summarizer.output import write_results
-from summarizer.pipeline import brief_paths
+from summarizer.render.output import write_results
+from summarizer.brief.pipeline import brief_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,30 +5,42 @@
     │   └── ConfigurationError      no backend can be built; says exactly how to fix it
     ├── IngestError                 one input file cannot become an article (names the file)
     ├── ModelIntegrityError         local weights missing, wrong version or wrong sha256
-    ├── ContextWindowError          an article does not fit the model's context window
-    └── BackendError                runtime failure talking to a model endpoint
-        ├── TransportError          429/5xx/timeout/dropped connection after all retries
-        └── LocalServerError        the embedded llama.cpp server would not start or died
+    └── ModelCallError              one model call for one item failed; ``kind`` names how
+        ├── ContextWindowError      the prompt would not fit the model's context window
+        ├── OutputValidationError   the output failed its checks on every attempt
+        ├── IncompleteOutputError   the answer was cut off (finish_reason "length")
+        └── BackendError            the endpoint failed at run time (status code, body)
+            ├── TransportError      429/5xx/timeout/dropped connection after all retries
+            └── LocalServerError    the embedded llama.cpp server would not start or died
 
-Validation failures after the last re-ask are not exceptions of the batch: they are
-recorded on the article's result (see ``briefs.BriefFailure``) so the batch goes on.
-Third-party exceptions are translated at the boundary with ``raise ... from exc``.
+Third-party exceptions (openai, instructor, httpx, pydantic) are translated once, at the
+boundary in ``llm.call``, with ``raise ... from exc`` semantics. A ``ModelCallError``
+for one article is not an exception of the batch: it is recorded on that article's
+result as a ``schema.Failure`` whose ``kind`` comes from the class, and the batch goes on.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar, Literal
 
 __all__ = [
     "BackendError",
     "ConfigurationError",
     "ContextWindowError",
+    "IncompleteOutputError",
     "IngestError",
     "LocalServerError",
+    "ModelCallError",
     "ModelIntegrityError",
+    "OutputValidationError",
     "SummarizerError",
     "TransportError",
     "UsageError",
+]
+
+FailureKind = Literal[
+    "ingest", "validation", "incomplete_output", "context_window", "transport", "backend"
 ]
 
 
@@ -57,8 +69,21 @@ class ModelIntegrityError(SummarizerError):
     """Local model weights are missing, of the wrong version, or fail the sha256 check."""
 
 
-class ContextWindowError(SummarizerError):
+class ModelCallError(SummarizerError):
+    """One model call failed for good. ``kind`` is what a recorded failure says."""
+
+    kind: ClassVar[FailureKind] = "backend"
+
+    def __init__(self, message: str, *, details: list[dict[str, str]] | None = None) -> None:
+        self.message = message
+        self.details = details or []
+        super().__init__(message)
+
+
+class ContextWindowError(ModelCallError):
     """The prompt for an article would not fit the model's context window."""
+
+    kind: ClassVar[FailureKind] = "context_window"
 
     def __init__(self, article_id: str, needed: int, available: int) -> None:
         self.article_id = article_id
@@ -72,8 +97,22 @@ class ContextWindowError(SummarizerError):
         )
 
 
-class BackendError(SummarizerError):
+class OutputValidationError(ModelCallError):
+    """The model's output failed validation on every attempt; ``details`` says where."""
+
+    kind: ClassVar[FailureKind] = "validation"
+
+
+class IncompleteOutputError(ModelCallError):
+    """The endpoint stopped before the answer was complete."""
+
+    kind: ClassVar[FailureKind] = "incomplete_output"
+
+
+class BackendError(ModelCallError):
     """A model endpoint failed at run time."""
+
+    kind: ClassVar[FailureKind] = "backend"
 
     def __init__(self, message: str, *, status_code: int | None = None, body: str | None = None):
         self.status_code = status_code
@@ -83,6 +122,8 @@ class BackendError(SummarizerError):
 
 class TransportError(BackendError):
     """The endpoint kept failing (429, 5xx, timeout, dropped connection) after all retries."""
+
+    kind: ClassVar[FailureKind] = "transport"
 
 
 class LocalServerError(BackendError):

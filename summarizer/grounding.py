@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from num2words import num2words
 from rapidfuzz import fuzz
 
 __all__ = [
+    "CONTEXT_KEY",
     "GroundingSource",
     "Match",
     "extract_toll",
@@ -27,8 +27,15 @@ __all__ = [
     "numbers_in",
     "plain_text",
     "resolve_dates",
+    "source_from",
     "split_sentences",
+    "validation_context",
 ]
+
+# instructor passes ``context=`` through to pydantic as a plain dict; this is the one key
+# under which the article travels, written by ``validation_context`` and read by
+# ``source_from`` only.
+CONTEXT_KEY = "grounding"
 
 _CHAR_MAP = {
     **dict.fromkeys("‘’‚‛′`´", "'"),
@@ -133,7 +140,7 @@ class GroundingSource:
         match = self._locate(needle)
         if match is None and _SMALL_INT.search(needle):
             # Models turn "three service members" into "3 service members"; try the words.
-            match = self._locate(_SMALL_INT.sub(lambda m: str(num2words(int(m.group()))), needle))
+            match = self._locate(_SMALL_INT.sub(lambda m: _in_words(int(m.group())), needle))
         return match
 
     def _locate(self, needle: str) -> Match | None:
@@ -206,10 +213,17 @@ def numbers_in(text: str) -> list[str]:
     return [m.group(0).replace(",", "") for m in _NUMBER_RE.finditer(text)]
 
 
+def _in_words(value: int) -> str:
+    """``value`` in English words (num2words, imported only when a number needs it)."""
+    from num2words import num2words
+
+    return str(num2words(value))
+
+
 def _number_forms(value: int) -> list[str]:
     forms = {str(value), f"{value:,}"}
     if 0 <= value <= 1000:
-        words = str(num2words(value))
+        words = _in_words(value)
         forms |= {words, words.replace("-", " "), words.replace(" and ", " ")}
     return sorted(forms, key=len, reverse=True)
 
@@ -309,7 +323,14 @@ def resolve_dates(text: str, published: date | None) -> set[date]:
 
 # --- casualty figures ---------------------------------------------------------------------
 
-_WORD_NUMBERS = {str(num2words(n)): n for n in range(1, 21)}
+_WORD_NUMBERS = {
+    word: n
+    for n, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split(),
+        start=1,
+    )
+}
 _TOKEN = re.compile(r"[\w,'’-]+")
 _KEYWORDS = {
     "killed": re.compile(r"^(kill\w*|dead|deaths?|died|dies|lives)$"),
@@ -347,3 +368,17 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
         return None
     ((n, lower),) = found.items()
     return (None, n) if lower else (n, None)
+
+
+def validation_context(source: GroundingSource) -> dict[str, GroundingSource]:
+    """The ``context=`` under which validators check model output against ``source``."""
+    return {CONTEXT_KEY: source}
+
+
+def source_from(context: object) -> GroundingSource | None:
+    """The article a validator must check against, or None (a stored brief re-loaded)."""
+    if isinstance(context, dict):
+        source = context.get(CONTEXT_KEY)
+        if isinstance(source, GroundingSource):
+            return source
+    return None

@@ -3,7 +3,8 @@
 Reads plain text / Markdown in the seed format, HTML (main text by trafilatura) and
 JSON / JSONL records. Each article keeps its exact original text, because quotes are
 checked against it, and gets a stable id from its content. A file that cannot become an
-article yields an ``IngestError`` naming it, in input order, and the batch goes on.
+article yields an ``IngestFailure`` record naming it, in input order, and the batch
+goes on (``IngestError`` is raised inside this module only, and by ``parse_text``).
 
 This module never calls a model and never rewrites article text.
 """
@@ -14,6 +15,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from .errors import IngestError
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "Article",
+    "IngestFailure",
     "content_passages",
     "load_articles",
     "output_stem",
@@ -36,6 +39,25 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUPPORTED_SUFFIXES = frozenset(TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES)
 DEFAULT_MAX_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """An input that could not become an article: which file (and record), and why."""
+
+    path: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def stem(self) -> str:
+        return output_stem(self.path)
 
 
 class Article(BaseModel):
@@ -272,7 +294,7 @@ def _from_record(raw: Any, source: str) -> Article:
     )
 
 
-def _from_json(path: Path, text: str) -> Iterator[Article | IngestError]:
+def _from_json(path: Path, text: str) -> Iterator[Article | IngestFailure]:
     if path.suffix in {".jsonl", ".ndjson"}:
         for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -281,24 +303,24 @@ def _from_json(path: Path, text: str) -> Iterator[Article | IngestError]:
             try:
                 yield _from_record(json.loads(line), source)
             except json.JSONDecodeError as exc:
-                yield IngestError(source, f"invalid JSON: {exc.msg}")
+                yield IngestFailure(source, f"invalid JSON: {exc.msg}")
             except IngestError as exc:
-                yield exc
+                yield IngestFailure(exc.path, exc.reason)
         return
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield IngestError(path, f"invalid JSON at line {exc.lineno}: {exc.msg}")
+        yield IngestFailure(str(path), f"invalid JSON at line {exc.lineno}: {exc.msg}")
         return
     records = data if isinstance(data, list) else [data]
     for n, raw in enumerate(records, start=1):
         try:
             yield _from_record(raw, f"{path}#{n}" if isinstance(data, list) else str(path))
         except IngestError as exc:
-            yield exc
+            yield IngestFailure(exc.path, exc.reason)
 
 
-def _load_file(path: Path, max_bytes: int) -> Iterator[Article | IngestError]:
+def _load_file(path: Path, max_bytes: int) -> Iterator[Article | IngestFailure]:
     suffix = path.suffix.lower()
     try:
         if suffix not in SUPPORTED_SUFFIXES:
@@ -315,10 +337,10 @@ def _load_file(path: Path, max_bytes: int) -> Iterator[Article | IngestError]:
         else:
             yield parse_text(text, str(path))
     except IngestError as exc:
-        yield exc
+        yield IngestFailure(exc.path, exc.reason)
 
 
-def _expand(paths: Iterable[Path | str]) -> Iterator[Path | IngestError]:
+def _expand(paths: Iterable[Path | str]) -> Iterator[Path | IngestFailure]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -330,24 +352,24 @@ def _expand(paths: Iterable[Path | str]) -> Iterator[Path | IngestError]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                yield IngestError(path, "folder holds no supported article files")
+                yield IngestFailure(str(path), "folder holds no supported article files")
             yield from found
         elif path.exists():
             yield path
         else:
-            yield IngestError(path, "no such file or folder")
+            yield IngestFailure(str(path), "no such file or folder")
 
 
 def load_articles(
     paths: Iterable[Path | str], *, max_bytes: int = DEFAULT_MAX_BYTES
-) -> list[Article | IngestError]:
-    """Every article under ``paths`` in input order; unreadable inputs as ``IngestError``.
+) -> list[Article | IngestFailure]:
+    """Every article under ``paths`` in input order; unreadable inputs as ``IngestFailure``.
 
     A folder means every supported file in it (recursively, sorted, hidden files skipped).
     """
-    out: list[Article | IngestError] = []
+    out: list[Article | IngestFailure] = []
     for item in _expand(paths):
-        if isinstance(item, IngestError):
+        if isinstance(item, IngestFailure):
             out.append(item)
         else:
             out.extend(_load_file(item, max_bytes))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -31,12 +31,14 @@ from pydantic import (
     model_validator,
 )
 
+from .errors import FailureKind
 from .grounding import (
     GroundingSource,
     mentions_number,
     numbers_in,
     plain_text,
     resolve_dates,
+    source_from,
     split_sentences,
 )
 
@@ -51,15 +53,17 @@ __all__ = [
     "EventBrief",
     "EventDate",
     "FailedBrief",
+    "Failure",
     "Location",
     "OpenQuestion",
     "Provenance",
     "Quote",
     "Usage",
+    "ValidatorMessage",
     "schema_documents",
 ]
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 # ACLED's event types and sub-event types (ACLED Codebook, 2023), then a general set for
 # news that is not political violence or protest.
@@ -157,12 +161,7 @@ SubEventType = Literal[
 
 
 def _source(info: ValidationInfo) -> GroundingSource | None:
-    ctx = info.context
-    if isinstance(ctx, dict):
-        src = ctx.get("source")
-        if isinstance(src, GroundingSource):
-            return src
-    return None
+    return source_from(info.context)
 
 
 def _ground(value: str, info: ValidationInfo) -> str:
@@ -486,6 +485,10 @@ class Provenance(_Model):
     backend: str
     prompt_version: str
     prompt_hash: str
+    strategy: str | None = Field(None, description="brief strategy and its version")
+    response_schema_sha256: str | None = Field(
+        None, description="sha256 of the JSON Schema sent to the model"
+    )
     schema_version: str = SCHEMA_VERSION
     created_at: datetime
     tokens_in: int
@@ -499,16 +502,30 @@ class EventBrief(BriefContent):
     provenance: Provenance
 
 
+class ValidatorMessage(_Model):
+    """One validator's complaint about the last attempt: where, and what."""
+
+    loc: str
+    msg: str
+
+
+class Failure(_Model):
+    """Why an article has no brief. ``kind`` comes from the error class that ended it."""
+
+    kind: FailureKind
+    message: str
+    validator_messages: list[ValidatorMessage] = Field(
+        default_factory=list, description="for validation failures: the last attempt's"
+    )
+
+
 class FailedBrief(_Model):
     """What is written for an article that could not be briefed: nothing is dropped."""
 
     article_id: str | None
     source_file: str
-    error: dict[str, Any] = Field(
-        description="kind, message and, for validation failures, the validator messages "
-        "of the last attempt"
-    )
-    provenance: dict[str, Any] | None = None
+    error: Failure
+    usage: Usage | None = None
 
 
 SCHEMA_FILES: dict[str, type[BaseModel]] = {

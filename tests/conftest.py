@@ -1,7 +1,8 @@
 """Shared fixtures. The network is blocked for every test (see pyproject addopts):
 only loopback is reachable, for the scripted fault server and the embedded model.
 Recorded model exchanges are replayed from fixtures/cassettes/<module>/<test>.yaml;
-re-record with:  pytest -m recorded --record-mode=rewrite   (needs the [local] extra).
+re-record with:  python -m pytest tests/test_recorded.py --record-mode=rewrite
+(needs the [local] extra).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from summarizer.ingest import Article, load_articles
+from summarizer.prepared import PreparedArticle
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -62,10 +66,27 @@ def seeds_dir() -> Path:
     return SEEDS
 
 
+def seed_article(prefix: str) -> Article:
+    """The seed article whose file name starts with ``prefix`` (e.g. "001")."""
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    (article,) = load_articles([path])
+    assert isinstance(article, Article)
+    return article
+
+
+def prepared_seed(prefix: str) -> PreparedArticle:
+    return PreparedArticle(seed_article(prefix))
+
+
+@pytest.fixture
+def a001() -> Article:
+    return seed_article("001")
+
+
 def local_model_available() -> bool:
     if importlib.util.find_spec("llama_cpp") is None:
         return False
-    from summarizer.local import DEFAULT_LOCAL, bundled_installed
+    from summarizer.llm.local.weights import DEFAULT_LOCAL, bundled_installed
 
     return bundled_installed(DEFAULT_LOCAL)
 

@@ -11,20 +11,21 @@ import copy
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import instructor
 import pytest
 from click.testing import CliRunner
+from pydantic import Field
 
-from summarizer.backends import OpenAICompatibleBackend
-from summarizer.briefs import GenerationParams, Summarizer
-from summarizer.cache import BriefCache
+from summarizer.brief.cache import BriefCache
+from summarizer.brief.strategies import FreeTextStrategy, SentenceChoiceStrategy
+from summarizer.brief.summarizer import GenerationParams, Summarizer
 from summarizer.cli import cli
-from summarizer.errors import IngestError
-from summarizer.ingest import Article, load_articles
-from summarizer.prompts import load_prompt
-from summarizer.transport import RetryPolicy
+from summarizer.ingest import Article, IngestFailure
+from summarizer.llm.openai_backend import OpenAICompatibleBackend
+from summarizer.llm.prompts import load_prompt
+from summarizer.llm.transport import RetryPolicy
+from summarizer.schema import BriefContent, EventBrief
 
 from .fakes import VALID_001, Reply, ScriptedServer, tool_call_reply
 
@@ -32,26 +33,18 @@ FABRICATED = copy.deepcopy(VALID_001)
 FABRICATED["quotes"] = [{"quote": "We will crush every militia in Iraq", "speaker": "CENTCOM"}]
 
 
-@pytest.fixture
-def a001(seeds_dir: Path) -> Article:
-    (path,) = seeds_dir.glob("001_*.txt")
-    article = load_articles([path])[0]
-    assert isinstance(article, Article)
-    return article
-
-
 def _summarizer(server: ScriptedServer, tmp_path: Path, **params: Any) -> Summarizer:
     backend = OpenAICompatibleBackend(
         model="handwritten",
         api_key="test-key",
         base_url=server.base_url,
-        mode=instructor.Mode.TOOLS,
+        mode="tools",
         policy=RetryPolicy(attempts=3, base_wait=0.01, max_wait=0.05),
         name="openai-compatible",
     )
     return Summarizer(
         backend,
-        load_prompt("brief-v1"),
+        FreeTextStrategy(load_prompt("brief-v1")),
         cache=BriefCache(tmp_path / "cache"),
         params=GenerationParams(**params),
     )
@@ -81,7 +74,7 @@ def test_failure_after_last_attempt_is_recorded_not_dropped(a001: Article, tmp_p
         assert len(server.requests) == 3
     assert not result.ok and result.failure is not None
     assert result.failure.kind == "validation"
-    assert any(d["loc"] == "quotes.0.quote" for d in result.failure.details)
+    assert any(d.loc == "quotes.0.quote" for d in result.failure.validator_messages)
     out = result.to_json_dict()
     assert out["error"]["kind"] == "validation" and out["source_file"] == a001.source
     assert result.usage.tokens_in == 3000  # failed attempts are paid for too
@@ -105,7 +98,7 @@ def test_endpoint_that_keeps_failing_is_recorded_as_transport_failure(
 
 
 def test_batch_keeps_input_order_and_goes_on_after_bad_input(a001: Article, tmp_path: Path) -> None:
-    bad = IngestError(tmp_path / "broken.txt", "file is empty")
+    bad = IngestFailure(str(tmp_path / "broken.txt"), "file is empty")
     with ScriptedServer([tool_call_reply(VALID_001)]) as server:
         s = _summarizer(server, tmp_path)
         results = asyncio.run(s.brief_all([bad, a001], concurrency=2))
@@ -130,23 +123,85 @@ def test_second_run_is_served_from_cache_without_a_model_call(
 
 
 def test_cache_key_covers_everything_that_changes_the_output(a001: Article, tmp_path: Path) -> None:
+    """Each part of the key, changed the way a user would change it (a flag, a prompt, a
+    model, a backend), changes the key built by the Summarizer itself."""
+    with ScriptedServer([]) as server:
+        base = _summarizer(server, tmp_path)
+        key = base.cache_key(base.prepare(a001))
+
+        def key_of(s: Summarizer, article: Article = a001) -> str:
+            return s.cache_key(s.prepare(article)).digest()
+
+        def with_backend(**changes: Any) -> Summarizer:
+            s = _summarizer(server, tmp_path)
+            s.backend = replace(s.backend, **changes)  # type: ignore[type-var]
+            return s
+
+        other_article = a001.model_copy(update={"id": "0" * 16})
+        compact = _summarizer(server, tmp_path)
+        compact.strategy = FreeTextStrategy(load_prompt("brief-compact-v1"))
+        variants = {
+            "article": key_of(base, other_article),
+            "prompt": key_of(compact),
+            "strategy": key_of(
+                Summarizer(base.backend, SentenceChoiceStrategy(load_prompt("brief-v1")))
+            ),
+            "model": key_of(with_backend(model="other")),
+            "mode": key_of(with_backend(mode="json")),
+            "backend": key_of(with_backend(name="local")),
+            "temperature": key_of(_summarizer(server, tmp_path, temperature=0.5)),
+            "seed": key_of(_summarizer(server, tmp_path, seed=1)),
+            "max_tokens": key_of(_summarizer(server, tmp_path, max_tokens=99)),
+            "max_attempts": key_of(_summarizer(server, tmp_path, max_attempts=1)),
+            "fuzzy_threshold": key_of(_summarizer(server, tmp_path, fuzzy_threshold=95.0)),
+        }
+    assert key.digest() not in variants.values()
+    assert len(set(variants.values())) == len(variants), variants
+    assert key_of(base) == key.digest()  # and it is stable
+
+
+def test_a_changed_strategy_schema_misses_the_cache(
+    a001: Article, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key covers the JSON Schema actually sent, so editing how the sentence-choice
+    strategy builds its per-article schema (same prompt, same strategy version) misses."""
+    from summarizer.brief import sentence_choice
+
     with ScriptedServer([]) as server:
         s = _summarizer(server, tmp_path)
-        base = s.cache_key(a001)
-    variants = [
-        replace(base, article_id="other"),
-        replace(base, prompt_hash="other"),
-        replace(base, model="other"),
-        replace(base, mode="json"),
-        replace(base, temperature=0.5),
-        replace(base, seed=1),
-        replace(base, max_tokens=99),
-        replace(base, schema_version="9"),
-        replace(base, backend="local"),
-    ]
-    digests = {v.digest() for v in variants}
-    assert base.digest() not in digests and len(digests) == len(variants)
-    assert s.cache_key(a001).digest() == base.digest()  # and it is stable
+        s.strategy = SentenceChoiceStrategy(load_prompt("brief-compact-v1"))
+        before = s.cache_key(s.prepare(a001))
+        s.cache = BriefCache(tmp_path / "cache")
+        s.cache.set(before, _stored_brief(a001))
+        # e.g. a developer shortens the headline the grammar allows
+        shorter = Annotated[str, Field(pattern=r"^[^\"\\]{3,60}$", description="Headline.")]
+        monkeypatch.setattr(sentence_choice, "_Headline", shorter)
+        after = s.cache_key(s.prepare(a001))
+        assert after.response_schema_sha256 != before.response_schema_sha256
+        assert s.cache.get(after) is None and s.cache.get(before) is not None
+        monkeypatch.undo()
+        assert s.cache_key(s.prepare(a001)) == before
+
+
+def _stored_brief(article: Article) -> EventBrief:
+    from datetime import UTC, datetime
+
+    content = BriefContent.model_validate(VALID_001)
+    provenance = {
+        "article_id": article.id,
+        "source_file": article.source,
+        "outlet": None,
+        "published": None,
+        "model": "m",
+        "backend": "b",
+        "prompt_version": "p",
+        "prompt_hash": "h",
+        "created_at": datetime.now(UTC),
+        "tokens_in": 0,
+        "tokens_out": 0,
+        "attempts": 1,
+    }
+    return EventBrief.model_validate({**content.model_dump(), "provenance": provenance})
 
 
 def _cli_env(server: ScriptedServer, tmp_path: Path) -> dict[str, str]:

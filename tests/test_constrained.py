@@ -11,21 +11,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from summarizer.constrained import article_sentences, constrained_model, to_brief_content
-from summarizer.grounding import GroundingSource, extract_toll, split_sentences
-from summarizer.ingest import Article, content_passages, load_articles
+from summarizer.brief.sentence_choice import constrained_model, to_brief_content
+from summarizer.grounding import extract_toll, split_sentences
+from summarizer.ingest import Article, load_articles
+from summarizer.prepared import PreparedArticle
 
-
-def _article(seeds_dir: Path, prefix: str) -> Article:
-    (path,) = seeds_dir.glob(f"{prefix}_*.txt")
-    article = load_articles([path])[0]
-    assert isinstance(article, Article)
-    return article
-
-
-def _context(article: Article) -> dict[str, Any]:
-    src = GroundingSource(article.text, content_passages(article), published=article.published)
-    return {"source": src}
+from .conftest import seed_article
 
 
 def _brief(**over: Any) -> dict[str, Any]:
@@ -50,7 +41,7 @@ def _brief(**over: Any) -> dict[str, Any]:
 def test_sentences_are_exact_substrings_of_the_article(seeds_dir: Path) -> None:
     for article in load_articles([seeds_dir]):
         assert isinstance(article, Article)
-        for sentence in article_sentences(article):
+        for sentence in PreparedArticle(article).sentences:
             assert sentence in article.text
     assert split_sentences("The U.S. said so. Gen. Smith agreed at 9 p.m. Then he left.") == [
         "The U.S. said so.",
@@ -59,8 +50,8 @@ def test_sentences_are_exact_substrings_of_the_article(seeds_dir: Path) -> None:
 
 
 def test_evidence_can_only_be_an_article_sentence(seeds_dir: Path) -> None:
-    a003 = _article(seeds_dir, "003")
-    model = constrained_model(a003)
+    a003 = seed_article("003")
+    model = constrained_model(PreparedArticle(a003))
     invented = {
         "evidence": "The commander was killed by a sniper.",
         "statement": "x",
@@ -68,44 +59,48 @@ def test_evidence_can_only_be_an_article_sentence(seeds_dir: Path) -> None:
         "status": "attributed",
     }
     with pytest.raises(ValidationError):
-        model.model_validate(_brief(claims=[invented]), context=_context(a003))
+        model.model_validate(_brief(claims=[invented]), context=PreparedArticle(a003).context)
     schema = json.dumps(model.model_json_schema())
     assert "ArticleSentence" in schema and "The military in a statement said" in schema
 
 
 def test_article_without_publication_date_can_only_have_unknown_date(seeds_dir: Path) -> None:
-    a003 = _article(seeds_dir, "003")
-    model = constrained_model(a003)
-    wednesday = next(s for s in article_sentences(a003) if "Wednesday" in s)
+    a003 = seed_article("003")
+    model = constrained_model(PreparedArticle(a003))
+    wednesday = next(s for s in PreparedArticle(a003).sentences if "Wednesday" in s)
     with pytest.raises(ValidationError):
         model.model_validate(_brief(date={"evidence": wednesday, "time_of_day": None}))
-    brief = to_brief_content(model.model_validate(_brief()), _context(a003))
+    brief = to_brief_content(model.model_validate(_brief()), PreparedArticle(a003))
     assert brief.date.precision == "unknown" and brief.date.value is None
 
 
 def test_date_is_read_from_the_chosen_sentence(seeds_dir: Path) -> None:
-    a001 = _article(seeds_dir, "001")
-    model = constrained_model(a001)
-    first = next(s for s in article_sentences(a001) if s.startswith("A US military strike on"))
+    a001 = seed_article("001")
+    model = constrained_model(PreparedArticle(a001))
+    first = next(
+        s for s in PreparedArticle(a001).sentences if s.startswith("A US military strike on")
+    )
     variant = model.model_validate(_brief(date={"evidence": first, "time_of_day": None}))
-    brief = to_brief_content(variant, _context(a001))
+    brief = to_brief_content(variant, PreparedArticle(a001))
     assert (brief.date.value, brief.date.precision) == (date(2024, 2, 7), "exact")
-    undated = next(s for s in article_sentences(a001) if s.startswith("Local police"))
+    undated = next(s for s in PreparedArticle(a001).sentences if s.startswith("Local police"))
     assert "Wednesday" in undated  # dated, so choosable; an undated sentence is not:
-    no_day = next(s for s in article_sentences(a001) if s.startswith("The strikes in Iraq come"))
+    no_day = next(
+        s for s in PreparedArticle(a001).sentences if s.startswith("The strikes in Iraq come")
+    )
     with pytest.raises(ValidationError):
         model.model_validate(_brief(date={"evidence": no_day, "time_of_day": None}))
     # 000 states no day within the week before publication: the date can only be null
-    a000 = _article(seeds_dir, "000")
-    schema = constrained_model(a000).model_json_schema()
+    a000 = seed_article("000")
+    schema = constrained_model(PreparedArticle(a000)).model_json_schema()
     assert schema["$defs"]["EventDate"]["properties"]["evidence"]["type"] == "null"
 
 
 def test_variant_converts_to_the_ordinary_brief_with_exact_spans(seeds_dir: Path) -> None:
-    a003 = _article(seeds_dir, "003")
-    model = constrained_model(a003)
+    a003 = seed_article("003")
+    model = constrained_model(PreparedArticle(a003))
     toll = "One of the sources reported that three individuals were killed in the strike."
-    quoted = next(s for s in article_sentences(a003) if s.startswith('"(US) forces'))
+    quoted = next(s for s in PreparedArticle(a003).sentences if s.startswith('"(US) forces'))
     variant = model.model_validate(
         _brief(
             casualties=[{"evidence": toll, "attributed_to": "a security source"}] * 2,
@@ -119,7 +114,7 @@ def test_variant_converts_to_the_ordinary_brief_with_exact_spans(seeds_dir: Path
             ],
         )
     )
-    brief = to_brief_content(variant, _context(a003))
+    brief = to_brief_content(variant, PreparedArticle(a003))
     assert type(brief).__name__ == "BriefContent" and type(brief) is not model
     assert len(brief.casualties) == 1  # the same sentence chosen twice is one claim
     assert (brief.casualties[0].kind, brief.casualties[0].value) == ("killed", 3)
@@ -128,9 +123,11 @@ def test_variant_converts_to_the_ordinary_brief_with_exact_spans(seeds_dir: Path
 
 
 def test_only_sentences_stating_one_figure_can_be_casualty_evidence(seeds_dir: Path) -> None:
-    a003 = _article(seeds_dir, "003")
-    model = constrained_model(a003)
-    vague = next(s for s in article_sentences(a003) if s.startswith("According to two security"))
+    a003 = seed_article("003")
+    model = constrained_model(PreparedArticle(a003))
+    vague = next(
+        s for s in PreparedArticle(a003).sentences if s.startswith("According to two security")
+    )
     with pytest.raises(ValidationError):
         model.model_validate(
             _brief(casualties=[{"evidence": vague, "attributed_to": "two security sources"}])
@@ -148,14 +145,14 @@ def test_extract_toll() -> None:
 
 
 def test_summary_is_written_as_separate_sentences_and_joined(seeds_dir: Path) -> None:
-    a003 = _article(seeds_dir, "003")
-    model = constrained_model(a003)
+    a003 = seed_article("003")
+    model = constrained_model(PreparedArticle(a003))
     variant = model.model_validate(
         _brief(
             summary=["A US strike killed a Kataib Hezbollah commander.", "The US military said so."]
         )
     )
-    brief = to_brief_content(variant, _context(a003))
+    brief = to_brief_content(variant, PreparedArticle(a003))
     assert (
         brief.summary == "A US strike killed a Kataib Hezbollah commander. The US military said so."
     )
@@ -167,8 +164,8 @@ def test_summary_is_written_as_separate_sentences_and_joined(seeds_dir: Path) ->
 
 
 def test_event_type_and_sub_type_are_one_choice(seeds_dir: Path) -> None:
-    a003 = _article(seeds_dir, "003")
-    model = constrained_model(a003)
+    a003 = seed_article("003")
+    model = constrained_model(PreparedArticle(a003))
     schema = model.model_json_schema()
     assert "sub_event_type" not in schema["properties"]
     assert (
@@ -176,7 +173,7 @@ def test_event_type_and_sub_type_are_one_choice(seeds_dir: Path) -> None:
     )
     pair = _brief(event_type="Explosions/Remote violence: Air/drone strike")
     del pair["sub_event_type"]
-    brief = to_brief_content(model.model_validate(pair), _context(a003))
+    brief = to_brief_content(model.model_validate(pair), PreparedArticle(a003))
     assert (brief.event_type, brief.sub_event_type) == (
         "Explosions/Remote violence",
         "Air/drone strike",

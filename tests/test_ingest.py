@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.errors import IngestError
-from summarizer.ingest import Article, content_passages, load_articles, parse_text
+from summarizer.ingest import Article, IngestFailure, content_passages, load_articles, parse_text
 
 
-def _articles(items: list[Article | IngestError]) -> list[Article]:
+def _articles(items: list[Article | IngestFailure]) -> list[Article]:
     return [a for a in items if isinstance(a, Article)]
 
 
@@ -105,8 +104,8 @@ def test_json_and_jsonl_records(tmp_path: Path) -> None:
     assert [type(i).__name__ for i in items] == [
         "Article",
         "Article",
-        "IngestError",
-        "IngestError",
+        "IngestFailure",
+        "IngestFailure",
         "Article",
     ]
     assert items[0].outlet == "Example" and items[0].external_id == "r1"  # type: ignore[union-attr]
@@ -133,7 +132,7 @@ def test_bad_input_names_the_file_and_the_batch_goes_on(
     bad.write_bytes(content)
     good = seeds_dir / "003_80e5a1f280e72176.txt"
     items = load_articles([bad, good])
-    assert isinstance(items[0], IngestError)
+    assert isinstance(items[0], IngestFailure)
     assert str(bad) in str(items[0]) and reason in str(items[0])
     assert isinstance(items[1], Article)
 
@@ -144,7 +143,7 @@ def test_missing_path_and_folder_of_mixed_files(tmp_path: Path) -> None:
     (tmp_path / ".hidden.txt").write_text("hidden")
     (tmp_path / "c.md").write_bytes(b"")
     items = load_articles([tmp_path, tmp_path / "nope.txt"])
-    assert [type(i).__name__ for i in items] == ["Article", "IngestError", "IngestError"]
+    assert [type(i).__name__ for i in items] == ["Article", "IngestFailure", "IngestFailure"]
     assert "c.md" in str(items[1]) and "nope.txt" in str(items[2])
 
 

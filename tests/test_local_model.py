@@ -12,11 +12,12 @@ from pathlib import Path
 import platformdirs
 import pytest
 
+from summarizer.brief.pipeline import build_summarizer
 from summarizer.config import Settings
 from summarizer.errors import ModelIntegrityError
 from summarizer.ingest import Article, load_articles
-from summarizer.local import DEFAULT_LOCAL, LocalBackend, assemble_bundled_model
-from summarizer.pipeline import build_summarizer
+from summarizer.llm.local.backend import LocalBackend
+from summarizer.llm.local.weights import DEFAULT_LOCAL, assemble_bundled_model
 
 from .conftest import local_model_available
 

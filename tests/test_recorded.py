@@ -13,15 +13,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import instructor
 import jsonschema
 import pytest
 
-from summarizer.backends import Backend, OpenAICompatibleBackend
+from summarizer.brief.pipeline import brief_paths
 from summarizer.config import Settings
-from summarizer.local import DEFAULT_CONTEXT, DEFAULT_LOCAL, LocalBackend
-from summarizer.output import write_results
-from summarizer.pipeline import brief_paths
+from summarizer.llm.backend import Backend
+from summarizer.llm.local.backend import LOCAL_CAPABILITIES, LocalBackend
+from summarizer.llm.local.server import DEFAULT_CONTEXT
+from summarizer.llm.local.weights import DEFAULT_LOCAL
+from summarizer.llm.openai_backend import OpenAICompatibleBackend
+from summarizer.render.output import write_results
 
 from .conftest import ROOT, local_model_available
 
@@ -33,9 +35,10 @@ def _backend(record_mode: str, tmp_path: Path) -> Backend:
             model=DEFAULT_LOCAL.alias,
             api_key="local",
             base_url="http://127.0.0.1:9/v1",
-            mode=instructor.Mode.TOOLS,
+            mode="tools",
             context_window=DEFAULT_CONTEXT,
             name="local",
+            capabilities=LOCAL_CAPABILITIES,
         )
     if not local_model_available():
         pytest.skip("recording needs the [local] extra")

@@ -9,35 +9,22 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from summarizer.grounding import GroundingSource
-from summarizer.ingest import Article, content_passages, load_articles
+from summarizer.ingest import Article
+from summarizer.prepared import PreparedArticle
 from summarizer.schema import BriefContent, EventBrief, schema_documents
 
-from .conftest import ROOT
+from .conftest import ROOT, seed_article
 from .fakes import VALID_001
 
 
-def _article(seeds_dir: Path, prefix: str) -> Article:
-    (path,) = seeds_dir.glob(f"{prefix}_*.txt")
-    article = load_articles([path])[0]
-    assert isinstance(article, Article)
-    return article
-
-
 def _validate(data: dict[str, Any], article: Article) -> BriefContent:
-    source = GroundingSource(article.text, content_passages(article), published=article.published)
-    return BriefContent.model_validate(data, context={"source": source})
+    return BriefContent.model_validate(data, context=PreparedArticle(article).context)
 
 
 def _errors(data: dict[str, Any], article: Article) -> str:
     with pytest.raises(ValidationError) as info:
         _validate(data, article)
     return str(info.value)
-
-
-@pytest.fixture
-def a001(seeds_dir: Path) -> Article:
-    return _article(seeds_dir, "001")
 
 
 def test_grounded_brief_validates(a001: Article) -> None:
@@ -88,7 +75,7 @@ def test_date_must_follow_from_evidence_and_publication_date(a001: Article) -> N
 
 
 def test_no_exact_date_for_an_article_without_publication_date(seeds_dir: Path) -> None:
-    a003 = _article(seeds_dir, "003")
+    a003 = seed_article("003")
     data = copy.deepcopy(VALID_001)
     data["date"] = {
         "evidence": "was killed on Wednesday in a US strike",

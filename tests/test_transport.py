@@ -6,7 +6,7 @@ import asyncio
 
 import httpx2
 
-from summarizer.transport import RETRY_COUNTER, RetryPolicy, RetryTransport
+from summarizer.llm.transport import RETRY_COUNTER, RetryPolicy, RetryTransport
 
 from .fakes import Drop, Reply, ScriptedServer
 

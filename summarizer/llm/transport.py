@@ -11,11 +11,9 @@ caller's mistake and repeating them only costs money.
 
 from __future__ import annotations
 
-import contextvars
 import email.utils
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import httpx2
 from tenacity import (
@@ -27,23 +25,12 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from .retry import RETRY_COUNTER, RetryPolicy
+
 __all__ = ["RETRY_COUNTER", "RetryPolicy", "RetryTransport"]
 
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 520, 522, 524})
 RETRYABLE_EXCEPTIONS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
-
-# Counts transport retries for whoever is listening in the current asyncio task; the
-# summariser sets a fresh list per article so concurrent articles do not mix.
-RETRY_COUNTER: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
-    "summarizer_retry_counter", default=None
-)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 5  # total tries of one HTTP request, the first included
-    base_wait: float = 0.5
-    max_wait: float = 60.0
 
 
 def _retry_after(response: httpx2.Response) -> float | None:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from .briefs import BriefResult
-from .render import render_markdown
+from ..brief.results import BriefResult
+from .markdown import render_markdown
 
 __all__ = ["Format", "dumps_result", "write_results"]
 

@@ -1,6 +1,6 @@
 """Rendering briefs for people (Markdown). JSON for machines is ``model_dump_json``.
 
-Templates live in ``summarizer/templates/``. Rendering never changes a brief's content;
+Templates live in ``summarizer/render/templates/``. Rendering never changes a brief's content;
 it only lays it out.
 """
 
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .briefs import BriefResult
+from ..brief.results import BriefResult
 
 __all__ = ["render_markdown"]
 
 _ENV = Environment(
-    loader=PackageLoader("summarizer", "templates"),
+    loader=PackageLoader("summarizer", "render/templates"),
     undefined=StrictUndefined,
     autoescape=False,
     trim_blocks=True,

@@ -1,8 +1,8 @@
 """The main job as one call: paths in, brief results and a run summary out.
 
-``brief_paths`` wires settings, backend, prompt, cache and ingest together; the CLI and
-any other caller use it rather than repeating the wiring. It closes what it starts (the
-local server included) even when interrupted.
+``brief_paths`` wires settings, backend, strategy, cache and ingest together; the CLI
+and any other caller use it rather than repeating the wiring. It closes what it starts
+(the local server included) even when interrupted.
 """
 
 from __future__ import annotations
@@ -12,31 +12,24 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .backends import Backend, resolve_backend
-from .briefs import BriefResult, GenerationParams, RunSummary, Summarizer
+from ..config import Settings
+from ..ingest import load_articles
+from ..llm.backend import Backend
+from ..llm.pricing import load_prices
+from ..llm.registry import resolve_backend
 from .cache import BriefCache
-from .config import Settings
-from .ingest import load_articles
-from .pricing import load_prices
-from .prompts import load_prompt
+from .results import BriefResult, RunSummary
+from .strategies import choose_strategy
+from .summarizer import GenerationParams, Summarizer
 
-__all__ = ["brief_paths", "build_summarizer", "default_concurrency"]
-
-
-def default_concurrency(backend: Backend) -> int:
-    # llama.cpp's server decodes one request at a time on two cores; more only queues.
-    return 1 if backend.name == "local" else 4
+__all__ = ["brief_paths", "build_summarizer"]
 
 
 def build_summarizer(settings: Settings, backend: Backend | None = None) -> Summarizer:
     backend = backend or resolve_backend(settings)
-    small = backend.name == "local"
-    constrain = settings.constrain == "on" or (settings.constrain == "auto" and small)
-    prompt = settings.prompt or ("brief-compact-v1" if small else "brief-v1")
     return Summarizer(
         backend,
-        load_prompt(prompt),
-        constrain=constrain,
+        choose_strategy(backend.capabilities, constrain=settings.constrain, prompt=settings.prompt),
         cache=BriefCache(settings.cache_dir) if settings.use_cache else None,
         params=GenerationParams(
             temperature=settings.temperature,
@@ -63,7 +56,7 @@ def brief_paths(
     items = load_articles(paths, max_bytes=settings.max_article_bytes)
     if on_start is not None:
         on_start(len(items))
-    concurrency = settings.concurrency or default_concurrency(summarizer.backend)
+    concurrency = settings.concurrency or summarizer.backend.capabilities.concurrency
     try:
         results = asyncio.run(
             summarizer.brief_all(items, concurrency=concurrency, on_result=on_result)

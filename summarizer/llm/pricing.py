@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import UsageError
+from ..errors import UsageError
 
 __all__ = ["DEFAULT_PRICES", "estimate_cost", "load_prices"]
 
@@ -42,14 +42,15 @@ def load_prices(path: Path | None) -> dict[str, tuple[float, float]]:
 def estimate_cost(
     prices: dict[str, tuple[float, float]],
     model: str,
-    backend: str,
+    priced: bool,
     tokens_in: int,
     tokens_out: int,
 ) -> float | None:
-    """US dollars, or None when the model's price is unknown."""
+    """US dollars, or None when the model's price is unknown. ``priced`` is the
+    backend's capability: a backend whose tokens cost nothing is $0 for any model."""
     if model in prices:
         p_in, p_out = prices[model]
-    elif backend == "local":
+    elif not priced:
         return 0.0
     else:
         return None

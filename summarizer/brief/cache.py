@@ -1,9 +1,12 @@
 """On-disk cache of finished briefs (diskcache), so a second run makes no model call.
 
-The key is the sha256 of everything that changes the output: the article's content
-hash, the prompt file's hash, the schema version, the backend and model, and every
-generation parameter (temperature, seed, max tokens, instructor mode, attempts, fuzzy
-threshold). Only successful briefs are cached; a failure is tried again next run.
+The key is the sha256 of everything that shapes the output: the article's content hash,
+the strategy and its version, the prompt file's hash, the sha256 of the JSON Schema
+actually sent to the model (so any change to a strategy's schema, even one built per
+article, misses), the brief schema version, the backend and model, the request mode,
+and every generation parameter (temperature, seed, max tokens, attempts, fuzzy
+threshold). ``Summarizer.cache_key`` builds it; nothing else should. Only successful
+briefs are cached; a failure is tried again next run.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 import diskcache
 from pydantic import ValidationError
 
-from .schema import SCHEMA_VERSION, EventBrief
+from ..schema import SCHEMA_VERSION, EventBrief
 
 __all__ = ["BriefCache", "CacheKey", "CacheStats"]
 
@@ -25,7 +28,9 @@ __all__ = ["BriefCache", "CacheKey", "CacheStats"]
 @dataclass(frozen=True)
 class CacheKey:
     article_id: str
+    strategy: str
     prompt_hash: str
+    response_schema_sha256: str
     backend: str
     model: str
     mode: str

@@ -39,9 +39,9 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from .grounding import extract_toll, resolve_dates, split_sentences
-from .ingest import Article, content_passages
-from .schema import (
+from ..grounding import extract_toll, resolve_dates
+from ..prepared import PreparedArticle
+from ..schema import (
     EVENT_TAXONOMY,
     BriefContent,
     Claim,
@@ -52,48 +52,14 @@ from .schema import (
     SubEventType,
 )
 
-__all__ = [
-    "article_sentences",
-    "constrained_model",
-    "quoted_passages",
-    "times_of_day",
-    "to_brief_content",
-]
+__all__ = ["constrained_model", "to_brief_content"]
 
-_QUOTED = re.compile(r"[\"“]([^\"“”\n]{12,300})[\"”]")
 # An open question's evidence must say that something is not known.
 _UNRESOLVED = re.compile(
     r"\b(unclear|not (yet )?(known|clear|confirmed|immediately)|unknown|whether|"
     r"investigat\w*|assessment|unconfirmed|unverified|may have|did not say|declined to)\b",
     re.IGNORECASE,
 )
-
-
-def article_sentences(article: Article) -> list[str]:
-    """The sentences of the article's content (boilerplate excluded), each verbatim."""
-    seen: dict[str, None] = {}
-    for _, passage in content_passages(article):
-        for sentence in split_sentences(passage):
-            if 12 <= len(sentence) <= 400:
-                seen.setdefault(sentence, None)
-    return list(seen)
-
-
-def _found(
-    article: Article, pattern: re.Pattern[str], group: int = 0, strip: str = " "
-) -> list[str]:
-    """Distinct matches of ``pattern`` in the article's content, verbatim, in order."""
-    seen: dict[str, None] = {}
-    for _, passage in content_passages(article):
-        for match in pattern.finditer(passage):
-            if text := match.group(group).strip(strip):
-                seen.setdefault(text, None)
-    return list(seen)
-
-
-def quoted_passages(article: Article) -> list[str]:
-    """Text between quotation marks in the article's content, verbatim."""
-    return _found(article, _QUOTED, 1, strip=" ,.")
 
 
 def _grammar_safe(text: str) -> str:
@@ -199,19 +165,6 @@ def _one_date(sentence: str, published: date | None) -> date | None:
     return day if 0 <= (published - day).days <= EVENT_WINDOW_DAYS else None
 
 
-_TIME_OF_DAY = re.compile(
-    r"\b(?:(?:around|about|at|shortly after|shortly before)\s+)?\d{1,2}(?::\d{2})?\s*[ap]\.m\."
-    r"(?:\s+local\s+(?:time|hour))?"
-    r"|\b(?:early|late)?\s*(?:morning|afternoon|evening|night|dawn|midnight|noon)\b",
-    re.IGNORECASE,
-)
-
-
-def times_of_day(article: Article) -> list[str]:
-    """Times of day the article states ("around 9:30 p.m. local time", "evening")."""
-    return _found(article, _TIME_OF_DAY)
-
-
 def _dedupe(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     """Drop repeats: the same sentence chosen twice is one item, not two."""
     seen: set[str] = set()
@@ -223,12 +176,13 @@ def _dedupe(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return out
 
 
-def constrained_model(article: Article) -> type[BriefContent]:
+def constrained_model(prepared: PreparedArticle) -> type[BriefContent]:
     """A ``BriefContent`` subclass whose evidence fields only admit article sentences."""
-    sentences = article_sentences(article)
-    quotes = quoted_passages(article)
+    sentences = prepared.sentences
+    quotes = prepared.quoted
+    published = prepared.article.published
     tolls = [s for s in sentences if _toll(s) is not None]
-    dated = [s for s in sentences if _one_date(s, article.published) is not None]
+    dated = [s for s in sentences if _one_date(s, published) is not None]
     unresolved = [s for s in sentences if _UNRESOLVED.search(s)]
     pick = "One sentence of the article, chosen from the list."
 
@@ -261,7 +215,7 @@ def constrained_model(article: Article) -> type[BriefContent]:
         ),
     }
     date_t: Any = _enum("DatedSentence", dated) if dated else None
-    times = times_of_day(article)
+    times = prepared.times_of_day
     time_t: Any = _enum("TimeOfDay", times) if times else None
     date_model = create_model(
         "EventDate",
@@ -320,15 +274,14 @@ class _CasualtyChoice(BaseModel):
     )
 
 
-def to_brief_content(variant: BriefContent, context: dict[str, Any]) -> BriefContent:
+def to_brief_content(variant: BriefContent, prepared: PreparedArticle) -> BriefContent:
     """The ordinary brief, validated again with the same grounding checks.
 
     The event date and the casualty figures are read from the chosen sentences, so every
     date and number in the brief is one the article's own words state.
     """
     data = variant.model_dump(mode="json")
-    source = context["source"]
-    published = getattr(source, "published", None)
+    published = prepared.article.published
     chosen = data["date"]["evidence"]
     day = _one_date(chosen, published) if chosen else None
     data["date"] = {
@@ -352,4 +305,4 @@ def to_brief_content(variant: BriefContent, context: dict[str, Any]) -> BriefCon
         ("open_questions", "evidence"),
     ):
         data[name] = _dedupe(data[name], key)
-    return BriefContent.model_validate(data, context=context)
+    return BriefContent.model_validate(data, context=prepared.context)

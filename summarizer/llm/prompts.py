@@ -11,21 +11,31 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import UsageError
-from .resources import data_dir
+from ..errors import UsageError
+from ..resources import data_dir
 
 __all__ = ["PromptTemplate", "available_prompts", "load_prompt"]
 
-_ENV = SandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
-)
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+
+@cache
+def _env() -> SandboxedEnvironment:
+    """The sandboxed Jinja2 environment, built when a prompt is first rendered (a cached
+    run renders none)."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
 
 
 class PromptTemplate(BaseModel):
@@ -40,10 +50,13 @@ class PromptTemplate(BaseModel):
 
     def render(self, **variables: Any) -> list[dict[str, str]]:
         """Chat messages for ``variables``; a missing variable raises ``UsageError``."""
+        from jinja2 import TemplateError
+
+        env = _env()
         try:
             return [
-                {"role": "system", "content": _ENV.from_string(self.system).render(**variables)},
-                {"role": "user", "content": _ENV.from_string(self.user).render(**variables)},
+                {"role": "system", "content": env.from_string(self.system).render(**variables)},
+                {"role": "user", "content": env.from_string(self.user).render(**variables)},
             ]
         except TemplateError as exc:
             raise UsageError(f"prompt {self.version}: {exc}") from exc

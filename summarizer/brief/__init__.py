@@ -1,0 +1,1 @@
+"""Per-article event briefs: strategies, the brief cache, results, the batch pipeline."""

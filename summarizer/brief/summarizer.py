@@ -1,0 +1,192 @@
+"""Turning articles into event briefs: strategy, cache, the model call, provenance.
+
+``Summarizer`` prepares each article once, asks its strategy for the messages and the
+response model, looks the brief up in the cache, and otherwise makes one model call
+through ``llm.call.ModelCaller`` (which validates, re-asks and tallies usage). One
+article's outcome is a ``BriefResult`` holding either an ``EventBrief`` or a recorded
+failure: an article is never dropped and one failure never stops the batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from ..errors import BackendError
+from ..ingest import Article, IngestFailure
+from ..llm.backend import Backend
+from ..llm.call import CallParams, ModelCaller, map_error, response_schema
+from ..llm.pricing import estimate_cost
+from ..prepared import PreparedArticle
+from ..schema import BriefContent, EventBrief, Provenance, Usage
+from .cache import BriefCache, CacheKey
+from .results import BriefResult, RunSummary, failure_of, summarize
+from .strategies import FreeTextStrategy, Strategy
+
+__all__ = ["GenerationParams", "Summarizer"]
+
+
+@dataclass(frozen=True)
+class GenerationParams(CallParams):
+    """The model call's parameters plus how strictly near matches are accepted."""
+
+    fuzzy_threshold: float = 92.0
+
+
+def _schema_sha256(response_model: type[BriefContent]) -> str:
+    text = json.dumps(response_schema(response_model), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Summarizer:
+    """Briefs articles with one backend, one strategy and one set of generation parameters."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        strategy: Strategy | None = None,
+        *,
+        cache: BriefCache | None = None,
+        params: GenerationParams | None = None,
+        prices: dict[str, tuple[float, float]] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.strategy = strategy or FreeTextStrategy()
+        self.cache = cache
+        self.params = params or GenerationParams()
+        self.prices = prices or {}
+        self.caller = ModelCaller(backend)
+        # The free-text schema is the same for every article; hash it once.
+        self._schema_hashes: dict[type[BriefContent], str] = {}
+
+    # -- pieces --------------------------------------------------------------------------
+
+    def prepare(self, article: Article) -> PreparedArticle:
+        return PreparedArticle(article, fuzzy_threshold=self.params.fuzzy_threshold)
+
+    def schema_sha256(self, response_model: type[BriefContent]) -> str:
+        if (digest := self._schema_hashes.get(response_model)) is None:
+            digest = _schema_sha256(response_model)
+            if response_model is BriefContent:
+                self._schema_hashes[response_model] = digest
+        return digest
+
+    def cache_key(
+        self, prepared: PreparedArticle, response_model: type[BriefContent] | None = None
+    ) -> CacheKey:
+        model = response_model or self.strategy.response_model(prepared)
+        return CacheKey(
+            article_id=prepared.article.id,
+            strategy=f"{self.strategy.name}/{self.strategy.version}",
+            prompt_hash=self.strategy.prompt.sha256,
+            response_schema_sha256=self.schema_sha256(model),
+            backend=self.backend.name,
+            model=self.backend.model,
+            mode=self.backend.mode,
+            temperature=self.params.temperature,
+            seed=self.params.seed,
+            max_tokens=self.params.max_tokens,
+            max_attempts=self.params.max_attempts,
+            fuzzy_threshold=self.params.fuzzy_threshold,
+        )
+
+    # -- one article -----------------------------------------------------------------------
+
+    async def brief(self, article: Article) -> BriefResult:
+        started = time.perf_counter()
+        result = BriefResult(article.source, article.stem, article.id)
+        prepared = self.prepare(article)
+        response_model = self.strategy.response_model(prepared)
+        key = self.cache_key(prepared, response_model)
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            result.brief, result.cached = hit, True
+            result.seconds = time.perf_counter() - started
+            return result
+
+        call = await self.caller.call(
+            item_id=article.id,
+            messages=self.strategy.messages(prepared),
+            response_model=response_model,
+            context=prepared.context,
+            params=self.params,
+        )
+        usage = call.usage
+        result.usage = Usage(
+            tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, attempts=usage.calls
+        )
+        result.transport_retries = usage.transport_retries
+        content: BriefContent | None = None
+        error = call.error
+        if call.content is not None:
+            try:
+                content = self.strategy.finish(call.content, prepared)
+            except ValidationError as exc:
+                error = map_error(exc, max_tokens=self.params.max_tokens)
+        if content is None:
+            result.failure = failure_of(error or BackendError("the model call returned nothing"))
+        else:
+            provenance = Provenance(
+                article_id=article.id,
+                source_file=article.source,
+                outlet=article.outlet,
+                published=article.published,
+                model=self.backend.model,
+                backend=self.backend.name,
+                prompt_version=self.strategy.prompt.version,
+                prompt_hash=self.strategy.prompt.sha256,
+                strategy=key.strategy,
+                response_schema_sha256=key.response_schema_sha256,
+                created_at=datetime.now(UTC).replace(microsecond=0),
+                tokens_in=usage.tokens_in,
+                tokens_out=usage.tokens_out,
+                attempts=usage.calls,
+            )
+            result.brief = EventBrief.model_validate(
+                {**content.model_dump(), "provenance": provenance.model_dump()}
+            )
+            if self.cache is not None:
+                self.cache.set(key, result.brief)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    # -- a batch ---------------------------------------------------------------------------
+
+    async def brief_all(
+        self,
+        items: Sequence[Article | IngestFailure],
+        *,
+        concurrency: int = 1,
+        on_result: Callable[[BriefResult], None] | None = None,
+    ) -> list[BriefResult]:
+        """Brief every article concurrently; results come back in input order."""
+        semaphore = asyncio.Semaphore(max(concurrency, 1))
+
+        async def one(item: Article | IngestFailure) -> BriefResult:
+            if isinstance(item, IngestFailure):
+                res = BriefResult(item.path, item.stem, None, failure=failure_of(item))
+            else:
+                async with semaphore:
+                    res = await self.brief(item)
+            if on_result is not None:
+                on_result(res)
+            return res
+
+        return list(await asyncio.gather(*(one(item) for item in items)))
+
+    def summarize(self, results: Sequence[BriefResult], seconds: float = 0.0) -> RunSummary:
+        fresh = [r for r in results if not r.cached]
+        cost = estimate_cost(
+            self.prices,
+            self.backend.model,
+            self.backend.capabilities.priced,
+            sum(r.usage.tokens_in for r in fresh),
+            sum(r.usage.tokens_out for r in fresh),
+        )
+        return summarize(results, cost_usd=cost, seconds=seconds)

@@ -1,0 +1,99 @@
+"""``summarizer brief``: one brief per article."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ._app import EXIT_FAILED_ARTICLES, EXIT_OK, cli, settings_from
+
+if TYPE_CHECKING:
+    from ..brief.results import RunSummary
+
+
+def _summary_lines(s: RunSummary, cache_dir: Path | None) -> list[str]:
+    cost = "unknown (no price for this model)" if s.cost_usd is None else f"${s.cost_usd:.4f}"
+    lines = [
+        f"articles {s.articles} | briefs {s.briefs} | failures {s.failures} | "
+        f"cache hits {s.cache_hits} | model calls {s.model_calls} | re-asks {s.reasks} | "
+        f"transport retries {s.transport_retries}",
+        f"tokens in {s.tokens_in:,} | tokens out {s.tokens_out:,} | estimated cost {cost} | "
+        f"{s.seconds:.1f}s",
+    ]
+    if s.model_calls == 0 and s.cache_hits:
+        lines.append(
+            f"no model call made: {s.cache_hits} brief(s) came from the cache"
+            + (f" ({cache_dir})" if cache_dir else "")
+        )
+    return lines
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--model", help="Model name (env SUMMARIZER_MODEL).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write DIR/<input stem>.<format> per article (default: JSON Lines or Markdown on stdout).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Cache directory (env SUMMARIZER_CACHE_DIR; default: user cache dir).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--concurrency", type=click.IntRange(1, 64), help="Articles in flight at once.")
+@click.option("--backend", type=click.Choice(["auto", "openai", "local"]), help="Which backend.")
+@click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
+@click.option("--mode", type=click.Choice(["tools", "json", "md_json"]), help="instructor mode.")
+@click.option("--prompt", help="Prompt version in prompts/ or a TOML file path.")
+@click.option("--max-attempts", type=click.IntRange(1, 10), help="Model calls per article.")
+@click.option("--max-tokens", type=click.IntRange(64, 32768), help="Output token cap per call.")
+@click.option(
+    "--prices",
+    "prices_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON price table {model: [usd_in, usd_out] per 1M tokens}.",
+)
+def brief(
+    paths: tuple[Path, ...],
+    fmt: str,
+    out_dir: Path | None,
+    no_cache: bool,
+    **options: Any,
+) -> None:
+    """Brief every article in PATHS (files or folders)."""
+    settings = settings_from(use_cache=False if no_cache else None, **options)
+    from ..brief.pipeline import brief_paths
+    from ..render.output import dumps_result, write_results
+    from ._report import Reporter
+
+    report = Reporter()
+    try:
+        results, summary = brief_paths(
+            paths, settings, on_start=report.start, on_result=report.result
+        )
+    finally:
+        report.stop()
+
+    if out_dir is not None:
+        written = write_results(results, out_dir, fmt)  # type: ignore[arg-type]
+        report.line(f"wrote {len(written)} file(s) to {out_dir}")
+    else:
+        # To stdout: JSON Lines (one brief per line) for machines, Markdown for people.
+        for r in results:
+            if fmt == "json":
+                sys.stdout.write(json.dumps(r.to_json_dict(), ensure_ascii=False) + "\n")
+            else:
+                sys.stdout.write(dumps_result(r, "md") + "\n")
+    for line in _summary_lines(summary, settings.cache_dir if settings.use_cache else None):
+        report.line(line)
+    sys.exit(EXIT_FAILED_ARTICLES if summary.failures else EXIT_OK)

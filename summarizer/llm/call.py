@@ -1,0 +1,277 @@
+"""The one model call: messages and a response model in, validated content and usage out.
+
+``ModelCaller.call`` sends chat messages to a backend through ``instructor``, validates
+the answer against a Pydantic response model with a validation context, re-asks with
+the validator's messages up to ``max_attempts`` calls, and returns a ``CallResult``:
+the content, or exactly one typed ``ModelCallError`` — never a third-party exception.
+Every strategy that asks a model anything (the brief, the digest's paragraph) uses it.
+
+Usage is tallied per call, concurrent calls apart: tokens of every attempt, failed
+re-asks included (instructor's ``completion:response`` hook and a context variable),
+and transport retries (``transport.RETRY_COUNTER``), which are never counted as re-asks.
+
+The prompt is checked against the model's context window before sending: an article
+that does not fit gets a clear error, never a silent truncation.
+
+This is the only module that imports ``instructor`` or maps ``openai``'s errors.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import (
+    BackendError,
+    ContextWindowError,
+    IncompleteOutputError,
+    ModelCallError,
+    OutputValidationError,
+    TransportError,
+)
+from .backend import Backend, Mode
+from .client import PerLoop
+from .retry import RETRY_COUNTER
+
+if TYPE_CHECKING:
+    import instructor
+
+__all__ = [
+    "CHARS_PER_TOKEN",
+    "CallParams",
+    "CallResult",
+    "CallUsage",
+    "Message",
+    "ModelCaller",
+    "map_error",
+    "response_schema",
+]
+
+T = TypeVar("T", bound=BaseModel)
+Message = dict[str, str]
+
+# Conservative characters-per-token for the pre-flight context check (English prose is
+# ~4, JSON schema text ~3); overestimating only means a clear error a little early.
+CHARS_PER_TOKEN = 3.0
+
+
+@dataclass(frozen=True)
+class CallParams:
+    """Generation parameters of one call; every one of them shapes the output."""
+
+    temperature: float = 0.0
+    seed: int | None = 0
+    max_tokens: int = 1500
+    max_attempts: int = 3
+
+
+@dataclass
+class CallUsage:
+    """What one call cost: tokens of every attempt, attempts, transport retries."""
+
+    tokens_in: int = 0
+    tokens_out: int = 0
+    calls: int = 0
+    transport_retries: int = 0
+
+    @property
+    def reasks(self) -> int:
+        return max(self.calls - 1, 0)
+
+
+@dataclass
+class CallResult(Generic[T]):
+    """The validated content, or the one error that ended the call; usage either way."""
+
+    content: T | None
+    usage: CallUsage = field(default_factory=CallUsage)
+    error: ModelCallError | None = None
+
+
+_USAGE: contextvars.ContextVar[CallUsage | None] = contextvars.ContextVar(
+    "summarizer_call_usage", default=None
+)
+
+
+def _on_response(response: Any, *args: Any, **kwargs: Any) -> None:
+    usage = _USAGE.get()
+    if usage is None:
+        return
+    usage.calls += 1
+    counted = getattr(response, "usage", None)
+    if counted is not None:
+        usage.tokens_in += int(getattr(counted, "prompt_tokens", 0) or 0)
+        usage.tokens_out += int(getattr(counted, "completion_tokens", 0) or 0)
+
+
+def response_schema(response_model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema instructor sends for ``response_model`` (tool parameters)."""
+    return response_model.model_json_schema()
+
+
+def _validator_messages(exc: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"loc": ".".join(str(p) for p in err["loc"]) or "output", "msg": err["msg"]}
+        for err in exc.errors()
+    ]
+
+
+def _completion_tokens(completion: Any) -> int | None:
+    usage = getattr(completion, "usage", None)
+    tokens = getattr(usage, "completion_tokens", None)
+    return int(tokens) if isinstance(tokens, int) else None
+
+
+def map_error(exc: BaseException, *, max_tokens: int) -> ModelCallError:
+    """Translate a third-party failure into the project's error tree (httpx style)."""
+    import openai
+    from instructor.core import IncompleteOutputException, InstructorRetryException
+
+    if isinstance(exc, ModelCallError):
+        return exc
+    if isinstance(exc, InstructorRetryException):
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, ValidationError):
+            return OutputValidationError(
+                f"the output failed validation on all {exc.n_attempts} attempts",
+                details=_validator_messages(cause),
+            )
+        if cause is not None and cause is not exc:
+            return map_error(cause, max_tokens=max_tokens)
+        return BackendError(str(exc)[:500])
+    if isinstance(exc, IncompleteOutputException):
+        got = _completion_tokens(getattr(exc, "last_completion", None))
+        came_back = f"after {got} output token(s)" if got is not None else "early"
+        hint = (
+            " (raise --max-tokens, or use a model that loops less)"
+            if got is None or got >= max_tokens
+            else "; the endpoint stopped it below max_tokens, so its own limit applies"
+        )
+        return IncompleteOutputError(
+            f"the answer was cut off {came_back} (finish_reason 'length'; "
+            f"max_tokens was {max_tokens}){hint}"
+        )
+    if isinstance(exc, openai.APIStatusError):
+        body = exc.response.text[:500] if exc.response is not None else ""
+        return TransportError(
+            f"endpoint answered HTTP {exc.status_code} after retries: {body}",
+            status_code=exc.status_code,
+            body=body,
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return TransportError("endpoint timed out after retries")
+    if isinstance(exc, openai.APIConnectionError):
+        return TransportError(f"could not reach the endpoint after retries: {exc}")
+    if isinstance(exc, ValidationError):
+        return OutputValidationError(
+            "the output failed validation", details=_validator_messages(exc)
+        )
+    return BackendError(f"{type(exc).__name__}: {exc}")
+
+
+def _third_party_errors() -> tuple[type[BaseException], ...]:
+    """What a model call may raise besides our own errors (anything else is a bug)."""
+    import openai
+    from instructor.core import IncompleteOutputException, InstructorRetryException
+
+    return (
+        InstructorRetryException,
+        IncompleteOutputException,
+        openai.OpenAIError,
+        ValidationError,
+    )
+
+
+def _instructor_mode(mode: Mode) -> instructor.Mode:
+    import instructor
+
+    return {
+        "tools": instructor.Mode.TOOLS,
+        "json": instructor.Mode.JSON,
+        "md_json": instructor.Mode.MD_JSON,
+    }[mode]
+
+
+class ModelCaller:
+    """Calls one backend's model with validation and re-asks; see the module docstring."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._clients: PerLoop[instructor.AsyncInstructor] = PerLoop()
+
+    def check_context(
+        self,
+        item_id: str,
+        messages: Sequence[Message],
+        schema: dict[str, Any],
+        max_tokens: int,
+    ) -> None:
+        """Refuse, before sending, a prompt that cannot fit: never truncate silently."""
+        window = self.backend.context_window
+        if window is None:
+            return
+        chars = sum(len(m["content"]) for m in messages) + len(json.dumps(schema))
+        needed = int(chars / CHARS_PER_TOKEN) + max_tokens
+        if needed > window:
+            raise ContextWindowError(item_id, needed, window)
+
+    async def _instructor(self) -> instructor.AsyncInstructor:
+        import instructor
+
+        openai_client = await self.backend.client()  # itself one per event loop
+
+        def make() -> instructor.AsyncInstructor:
+            client = instructor.from_openai(openai_client, mode=_instructor_mode(self.backend.mode))
+            client.on("completion:response", _on_response)
+            return client
+
+        return self._clients.get(make)
+
+    async def call(
+        self,
+        *,
+        item_id: str,
+        messages: Sequence[Message],
+        response_model: type[T],
+        context: dict[str, Any],
+        params: CallParams,
+    ) -> CallResult[T]:
+        """One validated answer, or the typed error that ended the attempts."""
+        usage = CallUsage()
+        retries = [0]
+        usage_token = _USAGE.set(usage)
+        retry_token = RETRY_COUNTER.set(retries)
+        result: CallResult[T] = CallResult(None, usage)
+        try:
+            self.check_context(
+                item_id, messages, response_schema(response_model), params.max_tokens
+            )
+            client = await self._instructor()
+            kwargs: dict[str, Any] = {
+                "temperature": params.temperature,
+                "max_tokens": params.max_tokens,
+            }
+            if params.seed is not None:
+                kwargs["seed"] = params.seed
+            result.content = await client.create(
+                model=self.backend.model,
+                response_model=response_model,
+                messages=list(messages),  # type: ignore[arg-type]
+                context=context,
+                max_retries=params.max_attempts - 1,
+                **kwargs,
+            )
+        except ModelCallError as exc:
+            result.error = self.backend.explain(exc)
+        except _third_party_errors() as exc:  # mapped once, here, into the project's tree
+            result.error = self.backend.explain(map_error(exc, max_tokens=params.max_tokens))
+        finally:
+            _USAGE.reset(usage_token)
+            RETRY_COUNTER.reset(retry_token)
+        usage.transport_retries = retries[0]
+        return result

