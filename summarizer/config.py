@@ -39,11 +39,9 @@ class Settings(BaseSettings):
     mode: Literal["tools", "json", "md_json"] | None = Field(
         None, description="instructor mode; default per backend (tools, or json for others)"
     )
-    prompt: str | None = Field(
-        None, description="prompt version; default brief-compact-v1 for local, else brief-v1"
-    )
-    constrain: Literal["auto", "on", "off"] = Field(
-        "auto", description="evidence chosen from article sentences; auto: on for local"
+    prompt: str | None = Field(None, description="prompt version; default: the strategy's own")
+    strategy: Literal["auto", "free-text", "questions", "sentence-choice"] = Field(
+        "auto", description="auto: questions for grammar backends (local), else free-text"
     )
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     use_cache: bool = True
@@ -58,7 +56,7 @@ class Settings(BaseSettings):
     fuzzy_threshold: float = Field(92.0, ge=50.0, le=100.0)
     max_article_bytes: int = Field(512 * 1024, ge=1024)
     context_window: int | None = Field(
-        None, description="tokens; default 16384 for the local model, unchecked otherwise"
+        None, description="tokens; default 8192 for the local model, unchecked otherwise"
     )
     local_model: Path | None = Field(None, description="path to any GGUF to run locally")
     local_threads: int | None = Field(None, ge=1)

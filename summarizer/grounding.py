@@ -21,6 +21,7 @@ __all__ = [
     "CONTEXT_KEY",
     "GroundingSource",
     "Match",
+    "attribution_in",
     "extract_toll",
     "fold",
     "mentions_number",
@@ -350,16 +351,38 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
     """(value, low) for the one number of people ``kind`` that ``evidence`` states.
 
     A number counts when it stands within ``window`` words of a word like "killed" or
-    "injured"; "at least 3" gives low=3. Returns None when there is no such number or
-    more than one different one: the sentence does not state one clear figure.
+    "injured"; "at least 3" gives low=3; "killed X and two others" gives 3. Returns None
+    when there is no such number or more than one different one: the sentence does not
+    state one clear figure.
     """
     tokens = [t.lower() for t in _TOKEN.findall(fold(evidence))]
     keyword = _KEYWORDS[kind]
     found: dict[int, bool] = {}
+    counted: set[int] = set()
+    # "the death of the commander and two other officials": one named plus two others.
+    for i, token in enumerate(tokens[:-2]):
+        n = _as_number(tokens[i + 1])
+        if (
+            token == "and"
+            and n is not None
+            and tokens[i + 2] in {"other", "others"}
+            and any(keyword.match(t) for t in tokens[max(0, i - 10) : i])
+            # "... killed and two others injured": the others are not of this kind
+            and not any(
+                other.match(t)
+                for other in _KEYWORDS.values()
+                if other is not keyword
+                for t in tokens[i + 3 : i + 6]
+            )
+        ):
+            found[n + 1] = False
+            counted.add(i + 1)
     for i, token in enumerate(tokens):
         if not keyword.match(token):
             continue
         for j in range(max(0, i - window), min(len(tokens), i + window + 1)):
+            if j in counted:
+                continue
             n = _as_number(tokens[j])
             if n is not None and not (j + 1 < len(tokens) and tokens[j + 1].startswith("p.m")):
                 lower = j >= 1 and tokens[j - 1] in _LOWER_BOUND
@@ -368,6 +391,41 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
         return None
     ((n, lower),) = found.items()
     return (None, n) if lower else (n, None)
+
+
+# "according to X", "X said", "said X", "X told ...", "X reported": who a sentence says
+# is speaking. X is a run of words up to a comma, clause end or reporting verb.
+_SOURCE = (
+    r"((?:the |a |an |two |three |several )?[A-Za-z][\w'’.-]*"
+    r"(?:\s+(?:of |for |and )?[\w'’.-]+){0,7}?)"
+)
+_ATTRIBUTION = [
+    re.compile(r"\baccording to " + _SOURCE + r"(?=[,.;:]|\s+(?:who|which|that|on|in)\b|$)"),
+    re.compile(_SOURCE + r"\s+(?:said|says|told|reported|announced|confirmed|stated)\b"),
+    re.compile(r"\b(?:said|says|reported|announced|confirmed)\s+" + _SOURCE + r"(?=[,.;:]|$)"),
+]
+_PRONOUN = re.compile(r"^(?:he|she|it|they|we|i|you|this|that|officials?|sources?)$", re.I)
+
+
+def attribution_in(sentence: str) -> str | None:
+    """Who ``sentence`` says is the source of what it reports, in its own words, or None.
+
+    "..., according to the health ministry." -> "the health ministry";
+    "Police said three people died." -> "Police"; a bare pronoun ("it said") is None.
+    """
+    for pattern in _ATTRIBUTION:
+        for match in pattern.finditer(sentence):
+            source = match.group(1).strip(" ,.'\"“”")
+            # keep the tail of a long run: "in a statement the ministry said" -> the ministry
+            words = source.split()
+            for start in range(len(words)):
+                tail = " ".join(words[start:])
+                if tail[:1].isupper() or words[start].lower() in {"the", "a", "an", "two", "three"}:
+                    source = tail
+                    break
+            if source and not _PRONOUN.match(source) and len(source) >= 2:
+                return source
+    return None
 
 
 def validation_context(source: GroundingSource) -> dict[str, GroundingSource]:

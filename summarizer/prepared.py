@@ -17,8 +17,19 @@ from functools import cached_property
 from .grounding import GroundingSource, split_sentences, validation_context
 from .ingest import Article, content_passages
 
-__all__ = ["PreparedArticle"]
+__all__ = ["ARTICLE_KEY", "DATELINE", "PreparedArticle", "prepared_from"]
 
+# The validation context carries the prepared article under this key (beside the
+# grounding source under ``grounding.CONTEXT_KEY``), for validators that need more
+# than the text, such as the numbered sentences.
+ARTICLE_KEY = "article"
+
+# A dateline ("Lagos, March 3:" / "PARIS, Oct. 2 (Agency) -") says where and when the
+# story was filed, not where and when the event happened.
+DATELINE = re.compile(
+    r"^\s*[A-Z][\w .'’-]{1,40},\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
+    r"(?:,\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*[:—–-]+\s*"
+)
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{12,300})[\"”]")
 _TIME_OF_DAY = re.compile(
     r"\b(?:(?:around|about|at|shortly after|shortly before)\s+)?\d{1,2}(?::\d{2})?\s*[ap]\.m\."
@@ -64,6 +75,19 @@ class PreparedArticle:
         return list(seen)
 
     @cached_property
+    def numbered(self) -> list[str]:
+        """The content's sentences in order, as shown to a model that answers with
+        sentence numbers: each verbatim from the article, a leading dateline cut off,
+        repeats and fragments of fewer than four words left out."""
+        seen: dict[str, None] = {}
+        for _, passage in self.passages:
+            for sentence in split_sentences(passage):
+                sentence = DATELINE.sub("", sentence, count=1).strip()
+                if len(sentence.split()) >= 4:
+                    seen.setdefault(sentence, None)
+        return list(seen)
+
+    @cached_property
     def quoted(self) -> list[str]:
         """Text between quotation marks in the content, verbatim."""
         return self._found(_QUOTED, 1, strip=" ,.")
@@ -84,6 +108,15 @@ class PreparedArticle:
         )
 
     @property
-    def context(self) -> dict[str, GroundingSource]:
+    def context(self) -> dict[str, object]:
         """The validation context (instructor's ``context=``) for this article."""
-        return validation_context(self.grounding)
+        return {**validation_context(self.grounding), ARTICLE_KEY: self}
+
+
+def prepared_from(context: object) -> PreparedArticle | None:
+    """The prepared article a validator runs against, or None (no context given)."""
+    if isinstance(context, dict):
+        prepared = context.get(ARTICLE_KEY)
+        if isinstance(prepared, PreparedArticle):
+            return prepared
+    return None

@@ -34,6 +34,7 @@ from pydantic import (
 from .errors import FailureKind
 from .grounding import (
     GroundingSource,
+    extract_toll,
     mentions_number,
     numbers_in,
     plain_text,
@@ -337,8 +338,9 @@ class CasualtyClaim(_Model):
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(f"casualty range low {self.low} is above high {self.high}")
         if _source(info) is not None:
+            read = extract_toll(self.evidence, self.kind) or ()
             for n in numbers:
-                if not mentions_number(self.evidence, n):
+                if not mentions_number(self.evidence, n) and n not in read:
                     raise ValueError(
                         f"casualty number {n} does not appear in its evidence "
                         f"{plain_text(self.evidence)!r}; give the evidence that states it, "

@@ -29,7 +29,7 @@ def build_summarizer(settings: Settings, backend: Backend | None = None) -> Summ
     backend = backend or resolve_backend(settings)
     return Summarizer(
         backend,
-        choose_strategy(backend.capabilities, constrain=settings.constrain, prompt=settings.prompt),
+        choose_strategy(backend.capabilities, strategy=settings.strategy, prompt=settings.prompt),
         cache=BriefCache(settings.cache_dir) if settings.use_cache else None,
         params=GenerationParams(
             temperature=settings.temperature,

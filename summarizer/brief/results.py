@@ -38,6 +38,7 @@ class BriefResult:
     failure: Failure | None = None
     cached: bool = False
     usage: Usage = field(default_factory=Usage)
+    reasks: int = 0
     transport_retries: int = 0
     seconds: float = 0.0
 
@@ -86,7 +87,7 @@ def summarize(
         failures=sum(1 for r in results if not r.ok),
         cache_hits=sum(1 for r in results if r.cached),
         model_calls=sum(r.usage.model_calls for r in fresh),
-        reasks=sum(max(r.usage.model_calls - 1, 0) for r in fresh),
+        reasks=sum(r.reasks for r in fresh),
         transport_retries=sum(r.transport_retries for r in fresh),
         tokens_in=sum(r.usage.tokens_in for r in fresh),
         tokens_out=sum(r.usage.tokens_out for r in fresh),

@@ -7,23 +7,50 @@ cache key, so a changed strategy never serves a stale brief.
 
 * ``FreeTextStrategy``: the full schema; the model copies evidence and quotes, which the
   grounding validators check (for capable hosted models).
-* ``SentenceChoiceStrategy``: evidence chosen from the article's own sentences through a
-  per-article grammar (see ``sentence_choice``), for small local models on backends with
-  the ``grammar_choices`` capability.
+* ``QuestionsStrategy`` (default on backends with the ``grammar_choices`` capability,
+  i.e. small local models): focused questions about the article with numbered
+  sentences; the model answers sentence numbers and short names, the code copies and
+  reads (``extraction``).
+* ``SentenceChoiceStrategy``: evidence chosen from the article's own sentences as
+  per-article enums (``sentence_choice``); the earlier small-model strategy, kept as an
+  option (slower: the enums make the prompt and the grammar large).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import logging
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
+
+from ..errors import OutputValidationError, UsageError
 from ..llm.backend import Capabilities
 from ..llm.call import Message
 from ..llm.prompts import PromptTemplate, load_prompt
 from ..prepared import PreparedArticle
 from ..schema import BriefContent
+from ..taxonomy import nearest_event_type
+from . import extraction as ex
 from .sentence_choice import constrained_model, to_brief_content
 
-__all__ = ["FreeTextStrategy", "SentenceChoiceStrategy", "Strategy", "choose_strategy"]
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "FreeTextStrategy",
+    "QuestionsStrategy",
+    "SentenceChoiceStrategy",
+    "Strategy",
+    "choose_strategy",
+]
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Ask(Protocol):
+    """Ask the model once (validated, re-asked as needed); raises ``ModelCallError``."""
+
+    async def __call__(self, messages: Sequence[Message], response_model: type[T]) -> T: ...
 
 
 class Strategy(Protocol):
@@ -31,17 +58,18 @@ class Strategy(Protocol):
     version: str
     prompt: PromptTemplate
 
-    def messages(self, prepared: PreparedArticle) -> list[Message]: ...
+    def response_models(self, prepared: PreparedArticle) -> list[type[BaseModel]]:
+        """Every response model the strategy may send for this article (their JSON
+        Schemas are part of the cache key)."""
+        ...
 
-    def response_model(self, prepared: PreparedArticle) -> type[BriefContent]: ...
-
-    def finish(self, content: BriefContent, prepared: PreparedArticle) -> BriefContent:
-        """The model's validated answer as an ordinary, grounded ``BriefContent``."""
+    async def run(self, prepared: PreparedArticle, ask: Ask) -> BriefContent:
+        """Ask what it needs and return an ordinary, grounded ``BriefContent``."""
         ...
 
 
-class _PromptStrategy:
-    """A strategy whose messages are its prompt rendered with the prepared article."""
+class _OneCallStrategy:
+    """One prompt, one response model, one call; ``finish`` turns the answer into a brief."""
 
     name = "base"
     version = "0"
@@ -59,38 +87,136 @@ class _PromptStrategy:
             title=article.title,
         )
 
+    def response_model(self, prepared: PreparedArticle) -> type[BaseModel]:
+        raise NotImplementedError
 
-class FreeTextStrategy(_PromptStrategy):
+    def finish(self, content: BaseModel, prepared: PreparedArticle) -> BriefContent:
+        raise NotImplementedError
+
+    def response_models(self, prepared: PreparedArticle) -> list[type[BaseModel]]:
+        return [self.response_model(prepared)]
+
+    async def run(self, prepared: PreparedArticle, ask: Ask) -> BriefContent:
+        content = await ask(self.messages(prepared), self.response_model(prepared))
+        return self.finish(content, prepared)
+
+
+def _expect(content: BaseModel, kind: type[T]) -> T:
+    if not isinstance(content, kind):
+        raise TypeError(f"expected {kind.__name__}, got {type(content).__name__}")
+    return content
+
+
+class FreeTextStrategy(_OneCallStrategy):
+    """The full schema; the model copies evidence, the validators check it."""
+
     name = "free-text"
     version = "1"
     default_prompt = "brief-v1"
 
-    def response_model(self, prepared: PreparedArticle) -> type[BriefContent]:
+    def response_model(self, prepared: PreparedArticle) -> type[BaseModel]:
         return BriefContent
 
-    def finish(self, content: BriefContent, prepared: PreparedArticle) -> BriefContent:
-        return content
+    def finish(self, content: BaseModel, prepared: PreparedArticle) -> BriefContent:
+        return _expect(content, BriefContent)
 
 
-class SentenceChoiceStrategy(_PromptStrategy):
+class SentenceChoiceStrategy(_OneCallStrategy):
+    """Evidence chosen among the article's sentences, as enums (``sentence_choice``)."""
+
     name = "sentence-choice"
     version = "1"
     default_prompt = "brief-compact-v1"
 
-    def response_model(self, prepared: PreparedArticle) -> type[BriefContent]:
+    def response_model(self, prepared: PreparedArticle) -> type[BaseModel]:
         return constrained_model(prepared)
 
-    def finish(self, content: BriefContent, prepared: PreparedArticle) -> BriefContent:
-        return to_brief_content(content, prepared)
+    def finish(self, content: BaseModel, prepared: PreparedArticle) -> BriefContent:
+        return to_brief_content(_expect(content, BriefContent), prepared)
+
+
+class QuestionsStrategy:
+    """Focused questions over the same numbered article (``extraction``)."""
+
+    name = "questions"
+    version = "1"
+    default_prompt = "brief-questions-v1"
+
+    def __init__(self, prompt: PromptTemplate | None = None) -> None:
+        self.prompt = prompt or load_prompt(self.default_prompt)
+
+    def response_models(self, prepared: PreparedArticle) -> list[type[BaseModel]]:
+        return list(ex.ANSWERS)
+
+    async def run(self, prepared: PreparedArticle, ask: Ask) -> BriefContent:
+        sentences = prepared.numbered
+        stem = prepared.article.stem
+        n = ex.lead(prepared)
+        event = f"[{n}]"
+
+        def question(name: str, **variables: Any) -> list[Message]:
+            return self.prompt.render(
+                name, title=prepared.article.title, sentences=sentences, event=event, **variables
+            )
+
+        def listed(numbers: list[int]) -> str:
+            return ", ".join(f"[{c}]" for c in numbers)
+
+        # What the model may choose from, worked out from the article: names in the lead
+        # (a small model chooses among a few names far better than it names an actor),
+        # sentences stating one casualty figure not about an earlier event (likeliest
+        # first), and, when the lead gives no day, sentences stating one recent day.
+        published = prepared.article.published
+        doers, targets = ex.names_by_role(sentences[n - 1])
+        offered = {
+            "doers": ", ".join(doers),
+            "targets": ", ".join(targets),
+            "killed": listed(
+                ex.closest_first(prepared, ex.figure_candidates(prepared, "killed"), n)
+            ),
+            "injured": listed(
+                ex.closest_first(prepared, ex.figure_candidates(prepared, "injured"), n)
+            ),
+            "days": ""
+            if ex.event_day(sentences[n - 1], published)
+            else listed([c for c in ex.date_candidates(prepared) if c != n]),
+        }
+        try:
+            facts: ex.Facts | None = await ask(question("facts", **offered), ex.Facts)
+        except OutputValidationError as exc:
+            # Still invented after the re-asks: the brief goes without these facts
+            # rather than with made-up ones (logged, and visible as empty fields).
+            log.warning("%s: no facts (%s)", stem, exc.details or exc.message)
+            facts = None
+        wording = await ask(question("wording"), ex.Wording)
+        answers = ex.Extraction(
+            event=n,
+            event_type=nearest_event_type(facts.what if facts else sentences[n - 1]),
+            headline=wording.headline,
+            summary=wording.summary,
+            date=facts.day_sentence if facts else None,
+            place=facts.place if facts else None,
+            perpetrator=facts.perpetrator if facts else None,
+            target=facts.target if facts else None,
+            killed=[facts.killed_sentence] if facts and facts.killed_sentence else [],
+            injured=[facts.injured_sentence] if facts and facts.injured_sentence else [],
+        )
+        log.debug("%s: %s", stem, answers)
+        return ex.to_brief_content(answers, prepared)
+
+
+STRATEGIES: dict[str, type[FreeTextStrategy | QuestionsStrategy | SentenceChoiceStrategy]] = {
+    s.name: s for s in (FreeTextStrategy, QuestionsStrategy, SentenceChoiceStrategy)
+}
 
 
 def choose_strategy(
-    capabilities: Capabilities, *, constrain: str = "auto", prompt: str | None = None
+    capabilities: Capabilities, *, strategy: str = "auto", prompt: str | None = None
 ) -> Strategy:
-    """The strategy for a backend: sentence choice where the backend compiles choices
-    into a grammar (unless ``constrain`` says otherwise), free text elsewhere."""
-    sentences = constrain == "on" or (constrain == "auto" and capabilities.grammar_choices)
-    template = load_prompt(prompt) if prompt else None
-    if sentences:
-        return SentenceChoiceStrategy(template)
-    return FreeTextStrategy(template)
+    """The strategy asked for; with "auto", focused questions where the backend compiles
+    the answer's schema into a grammar (a small local model), free text elsewhere."""
+    if strategy == "auto":
+        strategy = "questions" if capabilities.grammar_choices else "free-text"
+    if strategy not in STRATEGIES:
+        raise UsageError(f"no strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
+    return STRATEGIES[strategy](load_prompt(prompt) if prompt else None)

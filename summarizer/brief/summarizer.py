@@ -13,16 +13,18 @@ import asyncio
 import hashlib
 import json
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from ..errors import BackendError
+from ..errors import BackendError, ModelCallError
 from ..ingest import Article, IngestFailure
 from ..llm.backend import Backend
-from ..llm.call import CallParams, ModelCaller, map_error, response_schema
+from ..llm.call import CallParams, CallUsage, Message, ModelCaller, map_error, response_schema
 from ..llm.pricing import estimate_cost
 from ..prepared import PreparedArticle
 from ..schema import BriefContent, EventBrief, Provenance, Usage
@@ -32,6 +34,8 @@ from .strategies import FreeTextStrategy, Strategy
 
 __all__ = ["GenerationParams", "Summarizer"]
 
+M = TypeVar("M", bound=BaseModel)
+
 
 @dataclass(frozen=True)
 class GenerationParams(CallParams):
@@ -40,7 +44,7 @@ class GenerationParams(CallParams):
     fuzzy_threshold: float = 92.0
 
 
-def _schema_sha256(response_model: type[BriefContent]) -> str:
+def _schema_sha256(response_model: type[BaseModel]) -> str:
     text = json.dumps(response_schema(response_model), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -63,30 +67,35 @@ class Summarizer:
         self.params = params or GenerationParams()
         self.prices = prices or {}
         self.caller = ModelCaller(backend)
-        # The free-text schema is the same for every article; hash it once.
-        self._schema_hashes: dict[type[BriefContent], str] = {}
+        # A fixed response model is hashed once; one built per article is forgotten
+        # with its class.
+        self._schema_hashes: weakref.WeakKeyDictionary[type[BaseModel], str] = (
+            weakref.WeakKeyDictionary()
+        )
 
     # -- pieces --------------------------------------------------------------------------
 
     def prepare(self, article: Article) -> PreparedArticle:
         return PreparedArticle(article, fuzzy_threshold=self.params.fuzzy_threshold)
 
-    def schema_sha256(self, response_model: type[BriefContent]) -> str:
-        if (digest := self._schema_hashes.get(response_model)) is None:
-            digest = _schema_sha256(response_model)
-            if response_model is BriefContent:
-                self._schema_hashes[response_model] = digest
-        return digest
+    def schemas_sha256(self, response_models: Sequence[type[BaseModel]]) -> str:
+        """One sha256 over every JSON Schema the strategy sends for an article."""
+        digests = []
+        for model in response_models:
+            if (digest := self._schema_hashes.get(model)) is None:
+                digest = self._schema_hashes[model] = _schema_sha256(model)
+            digests.append(digest)
+        if len(digests) == 1:
+            return digests[0]
+        return hashlib.sha256(" ".join(digests).encode()).hexdigest()
 
-    def cache_key(
-        self, prepared: PreparedArticle, response_model: type[BriefContent] | None = None
-    ) -> CacheKey:
-        model = response_model or self.strategy.response_model(prepared)
+    def cache_key(self, prepared: PreparedArticle) -> CacheKey:
+        schemas = self.strategy.response_models(prepared)
         return CacheKey(
             article_id=prepared.article.id,
             strategy=f"{self.strategy.name}/{self.strategy.version}",
             prompt_hash=self.strategy.prompt.sha256,
-            response_schema_sha256=self.schema_sha256(model),
+            response_schema_sha256=self.schemas_sha256(schemas),
             backend=self.backend.name,
             model=self.backend.model,
             mode=self.backend.mode,
@@ -103,35 +112,44 @@ class Summarizer:
         started = time.perf_counter()
         result = BriefResult(article.source, article.stem, article.id)
         prepared = self.prepare(article)
-        response_model = self.strategy.response_model(prepared)
-        key = self.cache_key(prepared, response_model)
+        key = self.cache_key(prepared)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             result.brief, result.cached = hit, True
             result.seconds = time.perf_counter() - started
             return result
 
-        call = await self.caller.call(
-            item_id=article.id,
-            messages=self.strategy.messages(prepared),
-            response_model=response_model,
-            context=prepared.context,
-            params=self.params,
-        )
-        usage = call.usage
+        usage = CallUsage()
+        asked = [0]
+
+        async def ask(messages: Sequence[Message], response_model: type[M]) -> M:
+            call = await self.caller.call(
+                item_id=article.id,
+                messages=messages,
+                response_model=response_model,
+                context=prepared.context,
+                params=self.params,
+            )
+            usage.add(call.usage)
+            asked[0] += 1
+            if call.error is not None:
+                raise call.error
+            if call.content is None:
+                raise BackendError("the model call returned nothing")
+            return call.content
+
+        content: BriefContent | None = None
+        try:
+            content = await self.strategy.run(prepared, ask)
+        except ModelCallError as exc:
+            result.failure = failure_of(exc)
+        except ValidationError as exc:  # the strategy's own conversion failed its checks
+            result.failure = failure_of(map_error(exc, max_tokens=self.params.max_tokens))
         result.usage = Usage(
             tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, attempts=usage.calls
         )
         result.transport_retries = usage.transport_retries
-        content: BriefContent | None = None
-        error = call.error
-        if call.content is not None:
-            try:
-                content = self.strategy.finish(call.content, prepared)
-            except ValidationError as exc:
-                error = map_error(exc, max_tokens=self.params.max_tokens)
-        if content is None:
-            result.failure = failure_of(error or BackendError("the model call returned nothing"))
-        else:
+        result.reasks = max(usage.calls - asked[0], 0)  # a strategy may ask several questions
+        if content is not None:
             provenance = Provenance(
                 article_id=article.id,
                 source_file=article.source,

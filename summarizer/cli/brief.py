@@ -55,6 +55,11 @@ def _summary_lines(s: RunSummary, cache_dir: Path | None) -> list[str]:
 @click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
 @click.option("--mode", type=click.Choice(["tools", "json", "md_json"]), help="instructor mode.")
 @click.option("--prompt", help="Prompt version in prompts/ or a TOML file path.")
+@click.option(
+    "--strategy",
+    type=click.Choice(["auto", "free-text", "questions", "sentence-choice"]),
+    help="How the model is asked (default auto: questions for the local model).",
+)
 @click.option("--max-attempts", type=click.IntRange(1, 10), help="Model calls per article.")
 @click.option("--max-tokens", type=click.IntRange(64, 32768), help="Output token cap per call.")
 @click.option(

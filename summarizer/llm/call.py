@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -83,6 +84,13 @@ class CallUsage:
     def reasks(self) -> int:
         return max(self.calls - 1, 0)
 
+    def add(self, other: CallUsage) -> None:
+        """Add another call's usage to this one (a strategy that asks several questions)."""
+        self.tokens_in += other.tokens_in
+        self.tokens_out += other.tokens_out
+        self.calls += other.calls
+        self.transport_retries += other.transport_retries
+
 
 @dataclass
 class CallResult(Generic[T]):
@@ -112,6 +120,24 @@ def _on_response(response: Any, *args: Any, **kwargs: Any) -> None:
 def response_schema(response_model: type[BaseModel]) -> dict[str, Any]:
     """The JSON Schema instructor sends for ``response_model`` (tool parameters)."""
     return response_model.model_json_schema()
+
+
+_ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+
+
+def _literal(text: str) -> str:
+    """``text`` wrapped so that Jinja renders it unchanged.
+
+    instructor renders every message as a Jinja template whenever ``context=`` is given
+    (for its own prompt templating); article text is not a template, and "{{ x }}" in a
+    news story must reach the model as written, never be evaluated.
+    """
+    parts = _ENDRAW.split(text)
+    ends = _ENDRAW.findall(text)
+    out = "{% raw %}" + parts[0]
+    for end, part in zip(ends, parts[1:], strict=True):
+        out += "{% endraw %}{{ " + repr(end) + " }}{% raw %}" + part
+    return out + "{% endraw %}"
 
 
 def _validator_messages(exc: ValidationError) -> list[dict[str, str]]:
@@ -261,7 +287,10 @@ class ModelCaller:
             result.content = await client.create(
                 model=self.backend.model,
                 response_model=response_model,
-                messages=list(messages),  # type: ignore[arg-type]
+                messages=[
+                    {**m, "content": _literal(m["content"])}  # type: ignore[misc]
+                    for m in messages
+                ],
                 context=context,
                 max_retries=params.max_attempts - 1,
                 **kwargs,

@@ -46,14 +46,24 @@ class PromptTemplate(BaseModel):
     description: str
     system: str
     user: str
+    # Named follow-up questions (templates), for strategies that ask several.
+    questions: dict[str, str] = {}
     sha256: str = ""
 
-    def render(self, **variables: Any) -> list[dict[str, str]]:
-        """Chat messages for ``variables``; a missing variable raises ``UsageError``."""
+    def render(self, question: str | None = None, **variables: Any) -> list[dict[str, str]]:
+        """Chat messages for ``variables``; with ``question``, that named question is
+        rendered first and given to the user template as ``question``. A missing
+        variable or question raises ``UsageError``."""
         from jinja2 import TemplateError
 
         env = _env()
         try:
+            if question is not None:
+                if question not in self.questions:
+                    raise UsageError(f"prompt {self.version} has no question {question!r}")
+                variables["question"] = env.from_string(self.questions[question]).render(
+                    **variables
+                )
             return [
                 {"role": "system", "content": env.from_string(self.system).render(**variables)},
                 {"role": "user", "content": env.from_string(self.user).render(**variables)},

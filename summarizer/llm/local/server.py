@@ -24,7 +24,9 @@ from ...errors import LocalServerError
 
 __all__ = ["DEFAULT_CONTEXT", "LocalServer"]
 
-DEFAULT_CONTEXT = 16384
+# Tokens of context: a long article (about 3,000 words) plus the answer. Longer articles
+# are refused before sending with a clear error; SUMMARIZER_CONTEXT_WINDOW raises it.
+DEFAULT_CONTEXT = 8192
 
 
 def _free_port() -> int:
@@ -91,6 +93,12 @@ class LocalServer:
             "--n_ctx", str(self.context_window),
             "--n_threads", str(threads),
             "--n_threads_batch", str(threads),
+            # chatml: the model's own turn format (Qwen2.5 is ChatML) without the tool
+            # schema written into the prompt; a named tool still builds the grammar.
+            "--chat_format", "chatml",
+            # Logits of every prompt token are never used here, and computing them cut
+            # prompt processing from 63 to 40 tokens/s on two cores.
+            "--logits_all", "False",
         ]  # fmt: skip
         self._log.write(f"\n# {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
         self._log.flush()

@@ -1,0 +1,157 @@
+"""The questions strategy against a real loopback server playing HAND-WRITTEN answers.
+
+The article below is HAND-WRITTEN for this test (a made-up wire story, not a seed and not
+about the seeds' events), so that the strategy is exercised on other news. The model's
+answers are HAND-WRITTEN too; recorded real-model exchanges are in test_recorded.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from summarizer.brief.cache import BriefCache
+from summarizer.brief.extraction import figure_candidates, lead, names_in
+from summarizer.brief.strategies import QuestionsStrategy
+from summarizer.brief.summarizer import GenerationParams, Summarizer
+from summarizer.ingest import Article, parse_text
+from summarizer.llm.openai_backend import OpenAICompatibleBackend
+from summarizer.llm.transport import RetryPolicy
+from summarizer.prepared import PreparedArticle
+
+from .fakes import Reply, ScriptedServer, tool_call_reply
+
+# HAND-WRITTEN test article (fictional events).
+ARTICLE = """ date 2025-03-12 Gunmen kill two police officers in Tegucigalpa
+Gunmen shot dead two police officers at a checkpoint in Tegucigalpa on Tuesday night, the National Police said.
+The attackers fled on motorcycles, police spokesman Carlos Mejia said.
+"We will find those responsible and bring them to justice," Security Minister Ana Lopez told reporters.
+Three other officers were wounded in the attack, according to the Hospital Escuela.
+Last month, five soldiers were killed in a similar ambush in the north of the country.
+"""
+
+
+def _article() -> Article:
+    return parse_text(ARTICLE, "other-news/tegucigalpa.txt")
+
+
+def _answer(name: str, arguments: dict[str, Any]) -> Reply:
+    return tool_call_reply(arguments, name=name, prompt_tokens=50, completion_tokens=10)
+
+
+def _summarizer(server: ScriptedServer, tmp_path: Path) -> Summarizer:
+    backend = OpenAICompatibleBackend(
+        model="handwritten",
+        api_key="test-key",
+        base_url=server.base_url,
+        mode="tools",
+        policy=RetryPolicy(attempts=2, base_wait=0.01, max_wait=0.05),
+        name="openai-compatible",
+    )
+    return Summarizer(
+        backend,
+        QuestionsStrategy(),
+        cache=BriefCache(tmp_path / "cache"),
+        params=GenerationParams(max_attempts=2),
+    )
+
+
+FACTS = {
+    "what": "shooting of police officers",
+    "perpetrator": "Gunmen",
+    "target": "two police officers",
+    "place": "Tegucigalpa",
+    "killed_sentence": 1,
+    "injured_sentence": 4,
+    "day_sentence": None,
+}
+SCRIPT = [
+    _answer("Facts", {**FACTS, "perpetrator": "Los Zetas cartel"}),  # invented: re-asked
+    _answer("Facts", FACTS),
+    _answer(
+        "Wording",
+        {
+            "headline": "Gunmen kill two police officers in Tegucigalpa",
+            "summary": [
+                "Gunmen shot dead two police officers at a checkpoint in Tegucigalpa.",
+                "Three other officers were wounded, a hospital said.",
+            ],
+        },
+    ),
+]
+
+
+def test_candidates_are_read_from_the_article_not_guessed() -> None:
+    prepared = PreparedArticle(_article())
+    assert lead(prepared) == 1  # the lead states the main event
+    # a town is where, not who; weekdays are not names
+    assert names_in(prepared.numbered[0]) == ["Gunmen", "National Police"]
+    assert names_in(prepared.numbered[0], exclude="Gunmen") == ["National Police"]
+    # the earlier ambush ("Last month") can never be a casualty claim of this event
+    assert figure_candidates(prepared, "killed") == [1]
+    assert figure_candidates(prepared, "injured") == [4]
+
+
+def test_questions_build_a_grounded_brief_and_reask_an_invented_name(tmp_path: Path) -> None:
+    with ScriptedServer(list(SCRIPT)) as server:
+        result = asyncio.run(_summarizer(server, tmp_path).brief(_article()))
+        sent = [r["json"] for r in server.requests]
+    assert result.brief is not None, result.failure
+    brief = result.brief
+    assert result.usage.model_calls == 3 and result.reasks == 1
+    # the invented perpetrator went back to the model with the validator's message
+    assert "Los Zetas cartel" in str(sent[1]["messages"]) and "not in the article" in str(
+        sent[1]["messages"]
+    )
+    # the question offered the lead's names and only this event's casualty sentences
+    question = sent[0]["messages"][1]["content"].split("Question:")[1]
+    assert (
+        "for perpetrator: Gunmen, National Police. For target: National Police, Gunmen" in question
+    )
+    assert "offered for killed: [1]." in question and "For injured: [4]." in question
+    # every question starts with the same system text and the same numbered article
+    firsts = {r["messages"][0]["content"] for r in sent}
+    assert len(firsts) == 1
+    article_block = sent[0]["messages"][1]["content"].split("Question:")[0]
+    assert all(r["messages"][1]["content"].startswith(article_block) for r in sent)
+
+    assert (brief.event_type, brief.sub_event_type) == ("Violence against civilians", "Attack")
+    assert brief.date.value is not None and brief.date.value.isoformat() == "2025-03-11"
+    assert brief.date.evidence is not None and "Tuesday" in brief.date.evidence
+    assert (brief.location.place, brief.location.country) == ("Tegucigalpa", "Honduras")
+    roles = {a.role: a.name for a in brief.actors}
+    assert roles == {"perpetrator": "Gunmen", "target": "two police officers"}
+    killed = [(c.value, c.attributed_to) for c in brief.casualties if c.kind == "killed"]
+    injured = [(c.value, c.attributed_to) for c in brief.casualties if c.kind == "injured"]
+    assert killed == [(2, "the National Police")]
+    assert injured == [(3, "the Hospital Escuela")]
+    for claim in brief.claims:  # each claim says what its evidence says, sourced in it
+        assert claim.statement == claim.evidence and claim.attributed_to in claim.evidence
+        assert "Last month" not in claim.evidence
+    assert [q.speaker for q in brief.quotes] == ["Security Minister Ana Lopez"]
+    assert brief.quotes[0].quote in ARTICLE
+
+
+def test_article_text_reaches_the_model_verbatim_even_with_template_syntax(
+    tmp_path: Path,
+) -> None:
+    """instructor renders messages as Jinja templates when given a validation context;
+    an article's own braces must not be evaluated."""
+    text = ARTICLE.replace("checkpoint", "checkpoint {{ 7 * 7 }} {% endraw %}")
+    article = parse_text(text, "other-news/braces.txt")
+    with ScriptedServer([Reply(400, {"error": "stop here"})]) as server:
+        asyncio.run(_summarizer(server, tmp_path).brief(article))
+        user = server.requests[0]["json"]["messages"][1]["content"]
+    assert "checkpoint {{ 7 * 7 }} {% endraw %}" in user and "49" not in user
+
+
+def test_a_figure_from_an_earlier_event_never_becomes_a_casualty_claim(tmp_path: Path) -> None:
+    """Sentence [5] ("Last month, five soldiers were killed ...") was never offered; a
+    model pointing at it gets no claim, and no figure is invented in its place."""
+    script = [_answer("Facts", {**FACTS, "killed_sentence": 5}), SCRIPT[2]]
+    with ScriptedServer(script) as server:
+        result = asyncio.run(_summarizer(server, tmp_path).brief(_article()))
+    assert result.brief is not None, result.failure
+    assert [c.kind for c in result.brief.casualties] == ["injured"]
+    assert result.reasks == 0
