@@ -88,12 +88,15 @@ def score(brief: dict[str, Any], gold: dict[str, Any]) -> dict[str, str]:
     figures = _gold_figures(gold)
     got_values = sorted({c["value"] if c["value"] is not None else c["low"] for c in killed})
     want_values = sorted({v for v, _ in figures})
+    # each figure the gold gives is in the brief, with (one of) the sources that give it
     sourced = all(
         any(
             (c["value"] == v or c["low"] == v) and _words(c["attributed_to"]) & _words(who)
             for c in killed
+            for w, who in figures
+            if w == v
         )
-        for v, who in figures
+        for v in want_values
     )
     shown = [f"{c['value'] or c['low']} ({c['attributed_to']})" for c in killed]
     out["killed+source"] = "ok" if got_values == want_values and sourced else (

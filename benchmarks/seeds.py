@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from summarizer.brief.pipeline import brief_paths
 from summarizer.config import load_settings
 from summarizer.grounding import fold
 from summarizer.render.output import write_results
-from summarizer.brief.pipeline import brief_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 

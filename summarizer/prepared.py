@@ -24,11 +24,11 @@ __all__ = ["ARTICLE_KEY", "DATELINE", "PreparedArticle", "prepared_from"]
 # than the text, such as the numbered sentences.
 ARTICLE_KEY = "article"
 
-# A dateline ("Lagos, March 3:" / "PARIS, Oct. 2 (Agency) -") says where and when the
-# story was filed, not where and when the event happened.
+# A dateline ("Lagos, March 3:" / "PARIS, Oct. 2 (Agency) -" / "(Agency) -") says where,
+# when or by whom the story was filed, not where and when the event happened.
 DATELINE = re.compile(
-    r"^\s*[A-Z][\w .'’-]{1,40},\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
-    r"(?:,\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*[:—–-]+\s*"
+    r"^\s*(?:[A-Z][\w .'’-]{1,40},\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
+    r"(?:,\s*\d{4})?\s*(?:\([^)]{1,40}\))?|\([A-Z][\w .&'’-]{1,40}\))\s*[:—–-]+\s*"
 )
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{12,300})[\"”]")
 _TIME_OF_DAY = re.compile(

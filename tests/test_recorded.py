@@ -1,9 +1,10 @@
 """The model path end to end, replaying HTTP exchanges recorded from a real server.
 
 The cassette under fixtures/cassettes/test_recorded/ was recorded from the embedded
-llama.cpp server running Qwen2.5-Coder-0.5B-Instruct (Q4) on the five seed articles.
-Replay matches on method, path and body, so a changed prompt or schema fails here until
-re-recorded with (needs the [local] extra, ~15 minutes on two cores):
+llama.cpp server running Qwen2.5-Coder-0.5B-Instruct (Q4) on the five seed articles with
+the default local strategy (focused questions). Replay matches on method, path and body,
+so a changed prompt or schema fails here until re-recorded with (needs the [local]
+extra, about 3 minutes on two cores):
 
     python -m pytest tests/test_recorded.py --record-mode=rewrite
 """

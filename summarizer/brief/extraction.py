@@ -28,12 +28,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Self
+from functools import cache
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    create_model,
+    model_validator,
+)
 
 from ..geo import country_of_place, is_country
-from ..grounding import attribution_in, extract_toll, fold, resolve_dates
+from ..grounding import attribution_in, extract_toll, fold, resolve_dates, split_sentences
 from ..prepared import DATELINE, PreparedArticle, prepared_from
 from ..schema import EVENT_TAXONOMY, BriefContent
 
@@ -41,16 +50,24 @@ __all__ = [
     "EVENT_PAIRS",
     "Extraction",
     "Facts",
+    "Offer",
     "Wording",
     "closest_first",
     "date_candidates",
+    "facts_model",
     "figure_candidates",
     "lead",
     "names_by_role",
     "names_in",
+    "offer",
+    "places_in",
     "to_brief_content",
 ]
 
+# Caps on each answer (a few times what a good answer takes), so that a model that
+# loops costs seconds, not minutes.
+FACTS_MAX_TOKENS = 160
+WORDING_MAX_TOKENS = 220
 EVENT_PAIRS = [f"{t}: {sub}" for t, subs in EVENT_TAXONOMY.items() for sub in subs]
 # An event date must fall in the week before publication: a daily brief is about news.
 EVENT_WINDOW_DAYS = 7
@@ -58,7 +75,8 @@ EVENT_WINDOW_DAYS = 7
 _EARLIER = re.compile(
     r"\b(last (week|weekend|month|year)|earlier (this|last) (week|month|year)|in (early |late )?"
     r"(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)|(days|weeks|months|years) (ago|earlier|before)|previous|prior to|since)\b",
+    r"december)|(days|weeks|months|years) (ago|earlier|before)|previous|prior to|since|"
+    r"earlier|initial)\b",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{12,300})[\"”]")
@@ -113,23 +131,40 @@ _NOT_NAMES = {
 }  # fmt: skip
 
 
+# "Iran-backed", "US-led", "Kyiv-based": adjectives describing someone, not names.
+_COMPOUND_ADJECTIVE = re.compile(r"-(?:backed|led|based|linked|aligned|allied|run|owned)$", re.I)
+_WHERE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|into)\s+(?:the\s+)?$", re.I)
+
+
 def names_in(sentence: str, *, exclude: str | None = None) -> list[str]:
     """Proper names in ``sentence`` that could act or be acted on: runs of capitalised
-    words, without weekdays, months and towns (a country can act; a city is a place),
-    without ``exclude``; each as the sentence writes it, first ones first."""
+    words, without weekdays and months, without names right after "in", "at", "near"
+    ... (where it happened, not who), without ``exclude``; each as the sentence writes
+    it, first ones first."""
     out: dict[str, None] = {}
     for match in _NAME_RUN.finditer(sentence):
         words = match.group(0).split()
         while words and words[0].lower() in _NOT_NAMES:
             words = words[1:]
         name = " ".join(words).strip(".,'’")
-        if not name or name.lower() in _NOT_NAMES:
+        if not name or name.lower() in _NOT_NAMES or _COMPOUND_ADJECTIVE.search(name):
             continue
         if exclude and fold(name) == fold(exclude):
             continue
-        if not is_country(name) and country_of_place(name) is not None:
-            continue  # a town or city: where it happened, not who
+        if _WHERE_BEFORE.search(sentence[: match.start()]) is not None:
+            continue
         out.setdefault(name, None)
+    return list(out)
+
+
+def places_in(sentence: str) -> list[str]:
+    """Names right after "in", "at", "near" ... in ``sentence``: where it happened."""
+    out: dict[str, None] = {}
+    for match in _NAME_RUN.finditer(sentence):
+        name = match.group(0).strip(".,'’")
+        bare = re.sub(r"['’]s$", "", name).lower()
+        if _WHERE_BEFORE.search(sentence[: match.start()]) and bare not in _NOT_NAMES:
+            out.setdefault(name, None)
     return list(out)
 
 
@@ -237,39 +272,128 @@ class Facts(_Answer):
 class Wording(_Answer):
     """A headline and a two-sentence summary of the main event."""
 
-    headline: str
-    summary: list[str]
+    # Bounded patterns: a small model without them writes JSON fragments and quote marks
+    # into the text (measured: 3 of 3 seeds failed every attempt); "[.]", not "\\.",
+    # which llama-cpp-python 0.3.36's grammar parser rejects.
+    # 3 to 12 words of at most 16 characters, counted by the grammar itself (a re-ask
+    # did not shorten them; unbounded words came back 192 characters long).
+    headline: str = Field(pattern=r'^[^ "\\{}]{1,16}( [^ "\\{}]{1,16}){2,11}$')
+    summary: Annotated[
+        list[str],
+        WithJsonSchema(
+            {
+                "type": "array",
+                "items": {
+                    "type": "string",
+                    # One plain character class: a counted repetition ({9,139}) or an
+                    # alternation keeps many grammar stacks alive and cost 5-9 s of
+                    # sampling per answer here; max_tokens and the validator bound it.
+                    "pattern": r'^[A-Z][^"\\{}]+$',
+                },
+                "minItems": 2,
+                "maxItems": 2,
+            }
+        ),
+    ]
 
     @model_validator(mode="after")
     def _readable(self, info: ValidationInfo) -> Self:
-        problems = []
-        if not 3 <= len(self.headline.split()) <= 15:
-            problems.append("the headline must have 3 to 12 words")
-        if len(self.summary) != 2 or any(len(s.split()) < 4 for s in self.summary):
-            problems.append("write exactly two summary sentences of a few words each")
-        elif len({fold(s) for s in self.summary}) < 2:
-            problems.append("the two summary sentences are the same; write two different ones")
-        if sum(len(s.split()) for s in self.summary) > 80:
-            problems.append("the summary is too long; at most 80 words")
-        text = " ".join([self.headline, *self.summary])
-        if any(c in text for c in '"\\{}'):
-            problems.append("no quotation marks, braces or backslashes: plain sentences only")
+        # The brief's own limits, checked here so that the model is asked again
+        # instead of the finished brief failing them.
+        if (words := len(self.headline.split())) > 12 or len(self.headline) > 110:
+            raise ValueError(
+                f"the headline has {words} words and {len(self.headline)} characters; "
+                "write at most 12 short words"
+            )
+        if len({fold(s) for s in self.summary}) < len(self.summary):
+            raise ValueError("the two summary sentences are the same; write two different ones")
+        if (words := sum(len(s.split()) for s in self.summary)) > 80:
+            raise ValueError(f"the summary has {words} words; write at most 80")
+        self.summary = [s if s.rstrip()[-1:] in ".!?" else s.rstrip() + "." for s in self.summary]
+        if not 2 <= (n := len(split_sentences(" ".join(self.summary)))) <= 4:
+            raise ValueError(f"the summary has {n} sentences; write two")
         # Letters outside ASCII must be ones the article uses (a small model drifts into
         # other scripts mid-sentence).
         if (prepared := _prepared(info)) is not None:
+            text = " ".join([self.headline, *self.summary])
             foreign = {c for c in text if not c.isascii() and c.isalpha()}
             foreign -= set(prepared.article.text)
             if foreign:
-                problems.append(
-                    f"write in the article's language, not {''.join(sorted(foreign))!r}"
-                )
-        if problems:
-            raise ValueError("; ".join(problems))
-        self.summary = [s if s.rstrip()[-1:] in ".!?" else s.rstrip() + "." for s in self.summary]
+                shown = "".join(sorted(foreign))
+                raise ValueError(f"write in the article's language, not {shown!r}")
         return self
 
 
-ANSWERS: tuple[type[BaseModel], ...] = (Facts, Wording)
+@dataclass(frozen=True)
+class Offer:
+    """What the model may choose from for one article (see ``offer``)."""
+
+    event: int
+    doers: tuple[str, ...]
+    targets: tuple[str, ...]
+    places: tuple[str, ...]
+    killed: tuple[int, ...]
+    injured: tuple[int, ...]
+    days: tuple[int, ...]
+
+
+def offer(prepared: PreparedArticle) -> Offer:
+    """The choices worked out from the article: the lead as the main event, the names
+    in it (ordered for each role), the sentences stating one casualty figure not about
+    an earlier event (likeliest first), and, when the lead gives no day, the sentences
+    stating one recent day."""
+    n = lead(prepared)
+    lead_sentence = prepared.numbered[n - 1]
+    doers, targets = names_by_role(lead_sentence)
+    days = (
+        []
+        if event_day(lead_sentence, prepared.article.published)
+        else [c for c in date_candidates(prepared) if c != n]
+    )
+    return Offer(
+        event=n,
+        doers=tuple(doers),
+        targets=tuple(targets),
+        places=tuple(places_in(lead_sentence)),
+        killed=tuple(closest_first(prepared, figure_candidates(prepared, "killed"), n)),
+        injured=tuple(closest_first(prepared, figure_candidates(prepared, "injured"), n)),
+        days=tuple(days),
+    )
+
+
+def _choice(values: tuple[Any, ...], free: Any, *, required: bool = False) -> Any:
+    """A field that only admits ``values`` (or null unless ``required``); ``free`` when
+    there are none.
+
+    Sorted: a grammar's alternatives have no order, and ``typing`` caches a Literal by
+    its set of values, so an unsorted one could carry another article's order into the
+    schema (and so into the cache key)."""
+    if not values:
+        return (free, ...)
+    allowed = Literal[tuple(sorted(values))]  # type: ignore[valid-type]
+    return (allowed, ...) if required else (allowed | None, ...)
+
+
+@cache
+def facts_model(choices: Offer) -> type[Facts]:
+    """``Facts`` whose names and sentence numbers are enums of the offered choices, so a
+    grammar-constrained model can only choose among them (or null)."""
+    model: type[Facts] = create_model(
+        "Facts",
+        __base__=Facts,
+        __doc__=Facts.__doc__,
+        # With names in the lead, one of them acted and one was acted on: a choice is
+        # required (a small model answers null even when the doer is offered first).
+        perpetrator=_choice(choices.doers, Name, required=True),
+        target=_choice(choices.targets, Name, required=True),
+        place=_choice(choices.places, Name, required=True),
+        # The offered figures are already this event's (background ones are filtered
+        # out); a small model answers null even when the first one is right.
+        killed_sentence=_choice(choices.killed, None, required=True),
+        injured_sentence=_choice(choices.injured, None, required=True),
+        day_sentence=_choice(choices.days, None),
+    )
+    return model
 
 
 @dataclass

@@ -48,9 +48,16 @@ T = TypeVar("T", bound=BaseModel)
 
 
 class Ask(Protocol):
-    """Ask the model once (validated, re-asked as needed); raises ``ModelCallError``."""
+    """Ask the model once (validated, re-asked as needed); raises ``ModelCallError``.
+    ``max_tokens`` caps this question's answer below the run's limit."""
 
-    async def __call__(self, messages: Sequence[Message], response_model: type[T]) -> T: ...
+    async def __call__(
+        self,
+        messages: Sequence[Message],
+        response_model: type[T],
+        *,
+        max_tokens: int | None = None,
+    ) -> T: ...
 
 
 class Strategy(Protocol):
@@ -146,12 +153,13 @@ class QuestionsStrategy:
         self.prompt = prompt or load_prompt(self.default_prompt)
 
     def response_models(self, prepared: PreparedArticle) -> list[type[BaseModel]]:
-        return list(ex.ANSWERS)
+        return [ex.facts_model(ex.offer(prepared)), ex.Wording]
 
     async def run(self, prepared: PreparedArticle, ask: Ask) -> BriefContent:
         sentences = prepared.numbered
         stem = prepared.article.stem
-        n = ex.lead(prepared)
+        choices = ex.offer(prepared)
+        n = choices.event
         event = f"[{n}]"
 
         def question(name: str, **variables: Any) -> list[Message]:
@@ -159,36 +167,30 @@ class QuestionsStrategy:
                 name, title=prepared.article.title, sentences=sentences, event=event, **variables
             )
 
-        def listed(numbers: list[int]) -> str:
-            return ", ".join(f"[{c}]" for c in numbers)
+        def listed(values: tuple[Any, ...]) -> str:
+            return ", ".join(f"[{v}]" if isinstance(v, int) else str(v) for v in values)
 
-        # What the model may choose from, worked out from the article: names in the lead
-        # (a small model chooses among a few names far better than it names an actor),
-        # sentences stating one casualty figure not about an earlier event (likeliest
-        # first), and, when the lead gives no day, sentences stating one recent day.
-        published = prepared.article.published
-        doers, targets = ex.names_by_role(sentences[n - 1])
+        # A small model chooses among a few offered names and sentences far better than
+        # it names an actor or finds a figure itself; the enums hold it to them.
         offered = {
-            "doers": ", ".join(doers),
-            "targets": ", ".join(targets),
-            "killed": listed(
-                ex.closest_first(prepared, ex.figure_candidates(prepared, "killed"), n)
-            ),
-            "injured": listed(
-                ex.closest_first(prepared, ex.figure_candidates(prepared, "injured"), n)
-            ),
-            "days": ""
-            if ex.event_day(sentences[n - 1], published)
-            else listed([c for c in ex.date_candidates(prepared) if c != n]),
+            "doers": listed(choices.doers),
+            "targets": listed(choices.targets),
+            "places": listed(choices.places),
+            "killed": listed(choices.killed),
+            "injured": listed(choices.injured),
+            "days": listed(choices.days),
         }
+        model = ex.facts_model(choices)
         try:
-            facts: ex.Facts | None = await ask(question("facts", **offered), ex.Facts)
+            facts: ex.Facts | None = await ask(
+                question("facts", **offered), model, max_tokens=ex.FACTS_MAX_TOKENS
+            )
         except OutputValidationError as exc:
             # Still invented after the re-asks: the brief goes without these facts
             # rather than with made-up ones (logged, and visible as empty fields).
             log.warning("%s: no facts (%s)", stem, exc.details or exc.message)
             facts = None
-        wording = await ask(question("wording"), ex.Wording)
+        wording = await ask(question("wording"), ex.Wording, max_tokens=ex.WORDING_MAX_TOKENS)
         answers = ex.Extraction(
             event=n,
             event_type=nearest_event_type(facts.what if facts else sentences[n - 1]),

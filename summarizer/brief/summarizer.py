@@ -10,6 +10,7 @@ failure: an article is never dropped and one failure never stops the batch.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import time
@@ -121,13 +122,18 @@ class Summarizer:
         usage = CallUsage()
         asked = [0]
 
-        async def ask(messages: Sequence[Message], response_model: type[M]) -> M:
+        async def ask(
+            messages: Sequence[Message], response_model: type[M], *, max_tokens: int | None = None
+        ) -> M:
+            params = self.params
+            if max_tokens is not None and max_tokens < params.max_tokens:
+                params = dataclasses.replace(params, max_tokens=max_tokens)
             call = await self.caller.call(
                 item_id=article.id,
                 messages=messages,
                 response_model=response_model,
                 context=prepared.context,
-                params=self.params,
+                params=params,
             )
             usage.add(call.usage)
             asked[0] += 1
