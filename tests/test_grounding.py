@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from summarizer.grounding import GroundingSource, fold, mentions_number, numbers_in, resolve_dates
 
@@ -66,3 +67,12 @@ def test_dates_resolve_against_publication_date_only() -> None:
     assert resolve_dates("was killed on Wednesday", None) == set()
     assert resolve_dates("On December 25", None) == set()
     assert resolve_dates("on 7 February 2024", None) == {date(2024, 2, 7)}
+
+
+def test_fast_fold_equals_the_indexed_fold(seeds_dir: Path) -> None:
+    from summarizer.grounding import _fold_with_index
+
+    samples = ["  Tab\tand\u00a0nbsp  “curly” — dash ’s ﬁ ligature Ⅻ  ", "ÉCOLE\u2003x"]
+    samples += [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())]
+    for text in samples:
+        assert fold(text) == _fold_with_index(text)[0]
