@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 from functools import cache
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -23,6 +24,7 @@ __all__ = [
     "GroundingSource",
     "Match",
     "attribution_in",
+    "context_value",
     "extract_toll",
     "fold",
     "mentions_number",
@@ -445,10 +447,16 @@ def validation_context(source: GroundingSource) -> dict[str, GroundingSource]:
     return {CONTEXT_KEY: source}
 
 
+T = TypeVar("T")
+
+
+def context_value(context: object, key: str, kind: type[T]) -> T | None:
+    """``context[key]`` if it is a ``kind``, else None: the one reader of validation
+    contexts (a stored brief re-loaded without its article has none)."""
+    value = context.get(key) if isinstance(context, dict) else None
+    return value if isinstance(value, kind) else None
+
+
 def source_from(context: object) -> GroundingSource | None:
     """The article a validator must check against, or None (a stored brief re-loaded)."""
-    if isinstance(context, dict):
-        source = context.get(CONTEXT_KEY)
-        if isinstance(source, GroundingSource):
-            return source
-    return None
+    return context_value(context, CONTEXT_KEY, GroundingSource)

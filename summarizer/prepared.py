@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from .grounding import GroundingSource, split_sentences, validation_context
+from .grounding import GroundingSource, context_value, split_sentences, validation_context
 from .ingest import Article, content_passages
 
 __all__ = ["ARTICLE_KEY", "DATELINE", "PreparedArticle", "prepared_from"]
@@ -115,8 +115,4 @@ class PreparedArticle:
 
 def prepared_from(context: object) -> PreparedArticle | None:
     """The prepared article a validator runs against, or None (no context given)."""
-    if isinstance(context, dict):
-        prepared = context.get(ARTICLE_KEY)
-        if isinstance(prepared, PreparedArticle):
-            return prepared
-    return None
+    return context_value(context, ARTICLE_KEY, PreparedArticle)

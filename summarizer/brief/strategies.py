@@ -75,8 +75,8 @@ class Strategy(Protocol):
         ...
 
 
-class _OneCallStrategy:
-    """One prompt, one response model, one call; ``finish`` turns the answer into a brief."""
+class _Prompted:
+    """A strategy with a prompt: its own by default, or the one given."""
 
     name = "base"
     version = "0"
@@ -84,6 +84,10 @@ class _OneCallStrategy:
 
     def __init__(self, prompt: PromptTemplate | None = None) -> None:
         self.prompt = prompt or load_prompt(self.default_prompt)
+
+
+class _OneCallStrategy(_Prompted):
+    """One prompt, one response model, one call; ``finish`` turns the answer into a brief."""
 
     def messages(self, prepared: PreparedArticle) -> list[Message]:
         article = prepared.article
@@ -142,15 +146,12 @@ class SentenceChoiceStrategy(_OneCallStrategy):
         return to_brief_content(_expect(content, BriefContent), prepared)
 
 
-class QuestionsStrategy:
+class QuestionsStrategy(_Prompted):
     """Focused questions over the same numbered article (``extraction``)."""
 
     name = "questions"
     version = "1"
     default_prompt = "brief-questions-v1"
-
-    def __init__(self, prompt: PromptTemplate | None = None) -> None:
-        self.prompt = prompt or load_prompt(self.default_prompt)
 
     def response_models(self, prepared: PreparedArticle) -> list[type[BaseModel]]:
         return [ex.facts_model(ex.offer(prepared)), ex.Wording]
