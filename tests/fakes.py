@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from summarizer.llm.openai_backend import OpenAICompatibleBackend
+from summarizer.llm.transport import RetryPolicy
+
 
 @dataclass
 class Reply:
@@ -77,6 +80,37 @@ class ScriptedServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def scripted_backend(server: ScriptedServer, *, attempts: int = 3) -> OpenAICompatibleBackend:
+    """The OpenAI-compatible backend pointed at a ``ScriptedServer``, retrying fast."""
+    return OpenAICompatibleBackend(
+        model="handwritten",
+        api_key="test-key",
+        base_url=server.base_url,
+        mode="tools",
+        policy=RetryPolicy(attempts=attempts, base_wait=0.01, max_wait=0.05),
+        name="openai-compatible",
+    )
+
+
+def stored_provenance(**values: Any) -> dict[str, Any]:
+    """Provenance of a stored brief as written to JSON, with placeholder values."""
+    return {
+        "article_id": "x",
+        "source_file": "x.txt",
+        "outlet": None,
+        "published": None,
+        "model": "m",
+        "backend": "b",
+        "prompt_version": "p",
+        "prompt_hash": "h",
+        "created_at": "2024-02-08T00:00:00Z",
+        "tokens_in": 0,
+        "tokens_out": 0,
+        "attempts": 1,
+        **values,
+    }
 
 
 def tool_call_reply(

@@ -22,28 +22,25 @@ from summarizer.brief.strategies import FreeTextStrategy, SentenceChoiceStrategy
 from summarizer.brief.summarizer import GenerationParams, Summarizer
 from summarizer.cli import cli
 from summarizer.ingest import Article, IngestFailure
-from summarizer.llm.openai_backend import OpenAICompatibleBackend
 from summarizer.llm.prompts import load_prompt
-from summarizer.llm.transport import RetryPolicy
 from summarizer.schema import BriefContent, EventBrief
 
-from .fakes import VALID_001, Reply, ScriptedServer, tool_call_reply
+from .fakes import (
+    VALID_001,
+    Reply,
+    ScriptedServer,
+    scripted_backend,
+    stored_provenance,
+    tool_call_reply,
+)
 
 FABRICATED = copy.deepcopy(VALID_001)
 FABRICATED["quotes"] = [{"quote": "We will crush every militia in Iraq", "speaker": "CENTCOM"}]
 
 
 def _summarizer(server: ScriptedServer, tmp_path: Path, **params: Any) -> Summarizer:
-    backend = OpenAICompatibleBackend(
-        model="handwritten",
-        api_key="test-key",
-        base_url=server.base_url,
-        mode="tools",
-        policy=RetryPolicy(attempts=3, base_wait=0.01, max_wait=0.05),
-        name="openai-compatible",
-    )
     return Summarizer(
-        backend,
+        scripted_backend(server),
         FreeTextStrategy(load_prompt("brief-v1")),
         cache=BriefCache(tmp_path / "cache"),
         params=GenerationParams(**params),
@@ -187,20 +184,9 @@ def _stored_brief(article: Article) -> EventBrief:
     from datetime import UTC, datetime
 
     content = BriefContent.model_validate(VALID_001)
-    provenance = {
-        "article_id": article.id,
-        "source_file": article.source,
-        "outlet": None,
-        "published": None,
-        "model": "m",
-        "backend": "b",
-        "prompt_version": "p",
-        "prompt_hash": "h",
-        "created_at": datetime.now(UTC),
-        "tokens_in": 0,
-        "tokens_out": 0,
-        "attempts": 1,
-    }
+    provenance = stored_provenance(
+        article_id=article.id, source_file=article.source, created_at=datetime.now(UTC)
+    )
     return EventBrief.model_validate({**content.model_dump(), "provenance": provenance})
 
 

@@ -16,11 +16,9 @@ from summarizer.brief.extraction import figure_candidates, lead, names_in
 from summarizer.brief.strategies import QuestionsStrategy
 from summarizer.brief.summarizer import GenerationParams, Summarizer
 from summarizer.ingest import Article, parse_text
-from summarizer.llm.openai_backend import OpenAICompatibleBackend
-from summarizer.llm.transport import RetryPolicy
 from summarizer.prepared import PreparedArticle
 
-from .fakes import Reply, ScriptedServer, tool_call_reply
+from .fakes import Reply, ScriptedServer, scripted_backend, tool_call_reply
 
 # HAND-WRITTEN test article (fictional events).
 ARTICLE = """ date 2025-03-12 Gunmen kill two police officers in Tegucigalpa
@@ -41,16 +39,8 @@ def _answer(name: str, arguments: dict[str, Any]) -> Reply:
 
 
 def _summarizer(server: ScriptedServer, tmp_path: Path) -> Summarizer:
-    backend = OpenAICompatibleBackend(
-        model="handwritten",
-        api_key="test-key",
-        base_url=server.base_url,
-        mode="tools",
-        policy=RetryPolicy(attempts=2, base_wait=0.01, max_wait=0.05),
-        name="openai-compatible",
-    )
     return Summarizer(
-        backend,
+        scripted_backend(server, attempts=2),
         QuestionsStrategy(),
         cache=BriefCache(tmp_path / "cache"),
         params=GenerationParams(max_attempts=2),

@@ -14,7 +14,7 @@ from summarizer.prepared import PreparedArticle
 from summarizer.schema import BriefContent, EventBrief, schema_documents
 
 from .conftest import ROOT, seed_article
-from .fakes import VALID_001
+from .fakes import VALID_001, stored_provenance
 
 
 def _validate(data: dict[str, Any], article: Article) -> BriefContent:
@@ -119,21 +119,7 @@ def test_unknown_fields_are_forbidden(a001: Article) -> None:
 def test_stored_brief_reloads_without_the_article() -> None:
     data = {
         **copy.deepcopy(VALID_001),
-        "provenance": {
-            "article_id": "x",
-            "source_file": "x.txt",
-            "outlet": None,
-            "published": None,
-            "model": "m",
-            "backend": "b",
-            "prompt_version": "p",
-            "prompt_hash": "h",
-            "schema_version": "1.0.0",
-            "created_at": "2024-02-08T00:00:00Z",
-            "tokens_in": 1,
-            "tokens_out": 1,
-            "attempts": 1,
-        },
+        "provenance": stored_provenance(schema_version="1.0.0", tokens_in=1, tokens_out=1),
     }
     assert EventBrief.model_validate(data).provenance.article_id == "x"
 

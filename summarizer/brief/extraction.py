@@ -1,26 +1,26 @@
 """Focused questions about numbered sentences: a small model points, the code copies.
 
-The article is shown once, its sentences numbered, and a small model is asked a few
-short questions about its main event, each answered in a tiny JSON object: which
-sentence states the main event, what kind of event it is, who carried it out and who
-or what it was aimed at, where it happened, which sentences give casualty figures of
-that event, and (only when needed) which sentence gives its day; last, a headline and a
-two-sentence summary. The code then copies each chosen sentence verbatim as evidence,
-reads dates and figures from it, takes sources from what the sentence itself says
-("according to ...", "... said"), and checks every name against the article.
+The article is shown once, its sentences numbered; the lead is taken as the main event.
+The code works out what the model may choose from (``offer``): names in the lead, the
+places it names, sentences stating one casualty figure that is not about an earlier
+event, and sentences stating a recent day. Two questions follow, each a small JSON
+object: **facts** (what kind of event, in a few words; perpetrator, target and place
+among the offered names; the killed, injured and day sentences among those offered),
+whose choices are enums in the schema (``facts_model``) so that the server's grammar
+holds the model to them, and **wording** (a headline and a two-sentence summary). The
+code then copies each chosen sentence verbatim as evidence, reads dates and figures from
+it, takes sources from what the sentence itself says ("according to ...", "... said"),
+and validates the result as an ordinary ``BriefContent``.
 
 Why this shape (measured on a 2-core machine with a 0.5B model): one large JSON answer
-came back mostly empty; every output token costs ~0.07 s; a schema written into the
-prompt, or the article's sentences as enum values, multiplies the prompt. Here every
-question's messages begin with the same system text and the same numbered article, so
-llama.cpp's server evaluates the article once per article and each question costs only
-its own few tokens; the schemas are fixed, enforced by the server's grammar and never
-written into the prompt.
+came back mostly empty; every output token costs ~0.06 s; a schema written into the
+prompt, or the article's sentences as enum values, multiplies the prompt. Both questions
+begin with the same system text and the same numbered article, so llama.cpp's server
+evaluates the article once per article; the schemas are enforced by the server's grammar
+and never written into the prompt.
 
-Each answer model validates against the prepared article (see ``prepared``): an
-out-of-range sentence number, a name the article does not contain, a casualty sentence
-that states no figure, or one about another, earlier event goes back to the model with a
-message saying what is wrong. Nothing here knows anything about any particular story.
+A name the article does not contain goes back to the model with a message saying so.
+Nothing here knows anything about any particular story.
 """
 
 from __future__ import annotations
@@ -42,12 +42,19 @@ from pydantic import (
 )
 
 from ..geo import country_of_place, is_country
-from ..grounding import attribution_in, extract_toll, fold, resolve_dates, split_sentences
-from ..prepared import DATELINE, PreparedArticle, prepared_from
-from ..schema import EVENT_TAXONOMY, BriefContent
+from ..grounding import (
+    EVENT_WINDOW_DAYS,
+    attribution_in,
+    extract_toll,
+    fold,
+    recent_day,
+    resolve_dates,
+    split_sentences,
+)
+from ..prepared import PreparedArticle, prepared_from
+from ..schema import BriefContent
 
 __all__ = [
-    "EVENT_PAIRS",
     "Extraction",
     "Facts",
     "Offer",
@@ -68,9 +75,6 @@ __all__ = [
 # loops costs seconds, not minutes.
 FACTS_MAX_TOKENS = 160
 WORDING_MAX_TOKENS = 220
-EVENT_PAIRS = [f"{t}: {sub}" for t, subs in EVENT_TAXONOMY.items() for sub in subs]
-# An event date must fall in the week before publication: a daily brief is about news.
-EVENT_WINDOW_DAYS = 7
 # Words saying a sentence is about another, earlier occasion than the main event.
 _EARLIER = re.compile(
     r"\b(last (week|weekend|month|year)|earlier (this|last) (week|month|year)|in (early |late )?"
@@ -84,13 +88,6 @@ _QUOTED = re.compile(r"[\"“]([^\"“”\n]{12,300})[\"”]")
 
 def _prepared(info: ValidationInfo) -> PreparedArticle | None:
     return prepared_from(info.context)
-
-
-def _check_number(n: int, prepared: PreparedArticle, what: str) -> None:
-    if not 1 <= n <= len(prepared.numbered):
-        raise ValueError(
-            f"{what}: there is no sentence [{n}]; choose 1 to {len(prepared.numbered)}"
-        )
 
 
 def _named(value: str | None, prepared: PreparedArticle, what: str) -> str | None:
@@ -114,7 +111,7 @@ def _earlier(sentence: str, published: date | None) -> str | None:
     if (m := _EARLIER.search(sentence)) is not None:
         return m.group(0)
     if published is not None:
-        days = resolve_dates(_undatelined(sentence), published)
+        days = resolve_dates(sentence, published)
         if days and all((published - d).days > EVENT_WINDOW_DAYS for d in days):
             return f"dated {min(days).isoformat()}"
     return None
@@ -251,8 +248,8 @@ class Facts(_Answer):
 
     @model_validator(mode="after")
     def _against_the_article(self, info: ValidationInfo) -> Self:
-        """Names must be the article's (else the model is asked again); a sentence
-        number that was not offered is no choice at all (null), never a fact."""
+        """Names must be the article's, else the model is asked again. (Which sentence
+        numbers may be chosen is in the schema itself: see ``facts_model``.)"""
         if len(self.what) > 60:
             raise ValueError("what: say what kind of event it is in two to four words")
         if (prepared := _prepared(info)) is None:
@@ -260,12 +257,6 @@ class Facts(_Answer):
         self.perpetrator = _named(self.perpetrator, prepared, "perpetrator")
         self.target = _named(self.target, prepared, "target")
         self.place = _named(self.place, prepared, "place")
-        if self.killed_sentence not in figure_candidates(prepared, "killed"):
-            self.killed_sentence = None
-        if self.injured_sentence not in figure_candidates(prepared, "injured"):
-            self.injured_sentence = None
-        if self.day_sentence not in date_candidates(prepared):
-            self.day_sentence = None
         return self
 
 
@@ -347,7 +338,7 @@ def offer(prepared: PreparedArticle) -> Offer:
     doers, targets = names_by_role(lead_sentence)
     days = (
         []
-        if event_day(lead_sentence, prepared.article.published)
+        if recent_day(lead_sentence, prepared.article.published)
         else [c for c in date_candidates(prepared) if c != n]
     )
     return Offer(
@@ -415,38 +406,14 @@ class Extraction:
 # --- from the answers to the ordinary brief ---------------------------------------------
 
 
-def _undatelined(sentence: str) -> str:
-    return DATELINE.sub("", sentence, count=1)
-
-
-def event_day(sentence: str, published: date | None) -> date | None:
-    """The one day ``sentence`` states (its dateline aside), in the week before
-    publication, or None."""
-    if published is None:
-        return None
-    days = resolve_dates(_undatelined(sentence), published)
-    if len(days) != 1:
-        return None
-    (day,) = days
-    return day if 0 <= (published - day).days <= EVENT_WINDOW_DAYS else None
-
-
 def date_candidates(prepared: PreparedArticle) -> list[int]:
     """Numbers of the sentences that state one day in the week before publication."""
     published = prepared.article.published
     return [
         i
         for i, sentence in enumerate(prepared.numbered, start=1)
-        if event_day(sentence, published) is not None
+        if recent_day(sentence, published) is not None
     ]
-
-
-def _source_in(sentence: str, proposed: str | None = None) -> str | None:
-    """The source a sentence names: the proposed one if the sentence contains it, else
-    the attribution the sentence itself makes ("according to X", "X said"), else None."""
-    if proposed and fold(proposed) in fold(sentence):
-        return proposed
-    return attribution_in(sentence)
 
 
 def _claims_and_quotes(
@@ -495,8 +462,8 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
     day = None
     evidence = None
     for n in dict.fromkeys(k for k in (x.event, x.date) if k is not None):
-        if (day := event_day(sentences[n - 1], article.published)) is not None:
-            evidence = _undatelined(sentences[n - 1])
+        if (day := recent_day(sentences[n - 1], article.published)) is not None:
+            evidence = sentences[n - 1]
             break
     times = [t for t in prepared.times_of_day if t in sentences[x.event - 1]]
 
@@ -530,7 +497,7 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
                     "value": value,
                     "low": low,
                     "high": None,
-                    "attributed_to": _source_in(sentence) or article.outlet or "the article",
+                    "attributed_to": attribution_in(sentence) or article.outlet or "the article",
                 }
             )
 

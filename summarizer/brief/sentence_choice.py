@@ -24,7 +24,6 @@ constraint narrows what the model may write, never what the checks accept.
 from __future__ import annotations
 
 import re
-from datetime import date
 from enum import Enum
 from typing import Annotated, Any
 
@@ -39,7 +38,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from ..grounding import extract_toll, resolve_dates
+from ..grounding import extract_toll, recent_day
 from ..prepared import PreparedArticle
 from ..schema import (
     EVENT_TAXONOMY,
@@ -149,22 +148,6 @@ def _toll(sentence: str) -> tuple[str, int | None, int | None] | None:
     return None
 
 
-# An event date must fall in the week before publication: a daily brief is about
-# news, and a 0.5B model otherwise picks background dates (measured: seed 000 got
-# "October 17", the start of a count of attacks, as the date of the strike).
-EVENT_WINDOW_DAYS = 7
-
-
-def _one_date(sentence: str, published: date | None) -> date | None:
-    if published is None:
-        return None
-    dates = resolve_dates(sentence, published)
-    if len(dates) != 1:
-        return None
-    (day,) = dates
-    return day if 0 <= (published - day).days <= EVENT_WINDOW_DAYS else None
-
-
 def _dedupe(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     """Drop repeats: the same sentence chosen twice is one item, not two."""
     seen: set[str] = set()
@@ -182,7 +165,7 @@ def constrained_model(prepared: PreparedArticle) -> type[BriefContent]:
     quotes = prepared.quoted
     published = prepared.article.published
     tolls = [s for s in sentences if _toll(s) is not None]
-    dated = [s for s in sentences if _one_date(s, published) is not None]
+    dated = [s for s in sentences if recent_day(s, published) is not None]
     unresolved = [s for s in sentences if _UNRESOLVED.search(s)]
     pick = "One sentence of the article, chosen from the list."
 
@@ -283,7 +266,7 @@ def to_brief_content(variant: BriefContent, prepared: PreparedArticle) -> BriefC
     data = variant.model_dump(mode="json")
     published = prepared.article.published
     chosen = data["date"]["evidence"]
-    day = _one_date(chosen, published) if chosen else None
+    day = recent_day(chosen, published) if chosen else None
     data["date"] = {
         "evidence": chosen if day else None,
         "value": day.isoformat() if day else None,

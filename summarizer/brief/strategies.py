@@ -19,6 +19,7 @@ cache key, so a changed strategy never serves a stale brief.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -153,13 +154,25 @@ class QuestionsStrategy(_Prompted):
     version = "1"
     default_prompt = "brief-questions-v1"
 
+    def __init__(self, prompt: PromptTemplate | None = None) -> None:
+        super().__init__(prompt)
+        # The offer is worked out for the cache key and again to ask; once per article.
+        self._offers: weakref.WeakKeyDictionary[PreparedArticle, ex.Offer] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _offer(self, prepared: PreparedArticle) -> ex.Offer:
+        if (choices := self._offers.get(prepared)) is None:
+            choices = self._offers[prepared] = ex.offer(prepared)
+        return choices
+
     def response_models(self, prepared: PreparedArticle) -> list[type[BaseModel]]:
-        return [ex.facts_model(ex.offer(prepared)), ex.Wording]
+        return [ex.facts_model(self._offer(prepared)), ex.Wording]
 
     async def run(self, prepared: PreparedArticle, ask: Ask) -> BriefContent:
         sentences = prepared.numbered
         stem = prepared.article.stem
-        choices = ex.offer(prepared)
+        choices = self._offer(prepared)
         n = choices.event
         event = f"[{n}]"
 
