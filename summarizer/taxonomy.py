@@ -12,6 +12,7 @@ describe kinds of events, never any particular story.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,9 +70,18 @@ _LABELS = [(t, sub) for t, subs in EVENT_TAXONOMY.items() for sub in subs]
 
 @cache
 def _model() -> WordLlama:
+    # Importing wordllama calls logging.basicConfig(level=INFO), which would turn on
+    # every library's INFO logging (each HTTP request of a brief run on stderr); the
+    # root logger is put back as it was.
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     import wordllama
     from wordllama import WordLlama
 
+    root.setLevel(level)
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
     return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 

@@ -153,3 +153,17 @@ def test_a_figure_from_an_earlier_event_is_never_offered() -> None:
     with pytest.raises(ValidationError):
         model.model_validate({**FACTS, "killed_sentence": 5}, context=prepared.context)
     assert model.model_validate(FACTS, context=prepared.context).killed_sentence == 1
+
+
+def test_event_types_load_without_changing_the_callers_logging() -> None:
+    """wordllama configures the root logger when imported; the taxonomy undoes that,
+    so a brief run does not print every HTTP request."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging; from summarizer.taxonomy import nearest_event_type as n; "
+        "print(n('flood')); r = logging.getLogger(); print(r.level, len(r.handlers))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["('Disaster/Accident', 'Natural disaster')", "30 0"]
