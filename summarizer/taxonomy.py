@@ -12,15 +12,10 @@ describe kinds of events, never any particular story.
 
 from __future__ import annotations
 
-import logging
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+from .embeddings import word_model
 from .schema import EVENT_TAXONOMY
-
-if TYPE_CHECKING:
-    from wordllama import WordLlama
 
 __all__ = ["EVENT_GLOSSES", "nearest_event_type"]
 
@@ -69,23 +64,6 @@ _LABELS = [(t, sub) for t, subs in EVENT_TAXONOMY.items() for sub in subs]
 
 
 @cache
-def _model() -> WordLlama:
-    # Importing wordllama calls logging.basicConfig(level=INFO), which would turn on
-    # every library's INFO logging (each HTTP request of a brief run on stderr); the
-    # root logger is put back as it was.
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
-    import wordllama
-    from wordllama import WordLlama
-
-    root.setLevel(level)
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
-
-
-@cache
 def _label_texts() -> list[str]:
     # "Other" appears under two types; the type's own name tells them apart.
     return [f"{sub}: {EVENT_GLOSSES[sub]} ({t})" for t, sub in _LABELS]
@@ -94,6 +72,6 @@ def _label_texts() -> list[str]:
 def nearest_event_type(description: str) -> tuple[str, str]:
     """(event type, sub-type) whose gloss is nearest in meaning to ``description``."""
     texts = _label_texts()
-    ranked = _model().rank(description, texts)
+    ranked = word_model().rank(description, texts)
     best = texts.index(ranked[0][0])
     return _LABELS[best]

@@ -61,6 +61,7 @@ __all__ = [
     "Wording",
     "closest_first",
     "date_candidates",
+    "earlier_reason",
     "facts_model",
     "figure_candidates",
     "lead",
@@ -105,7 +106,7 @@ def _named(value: str | None, prepared: PreparedArticle, what: str) -> str | Non
     return value
 
 
-def _earlier(sentence: str, published: date | None) -> str | None:
+def earlier_reason(sentence: str, published: date | None) -> str | None:
     """Why ``sentence`` is about an earlier occasion than the news, or None: it says so
     ("last month", "in January", "weeks ago") or states only days before the window."""
     if (m := _EARLIER.search(sentence)) is not None:
@@ -186,7 +187,7 @@ def names_by_role(sentence: str) -> tuple[list[str], list[str]]:
 def _figure_problem(sentence: str, kind: str, published: date | None) -> str | None:
     if extract_toll(sentence, kind) is None:
         return f"gives no single number of people {kind}"
-    if (why := _earlier(sentence, published)) is not None:
+    if (why := earlier_reason(sentence, published)) is not None:
         return f"is about an earlier event ({why!r})"
     return None
 
@@ -438,7 +439,7 @@ def _claims_and_quotes(
             not quoted
             and len(sentence) <= 200  # a claim's statement is at most 200 characters
             and len(claims) < 3
-            and not _earlier(sentence, prepared.article.published)
+            and not earlier_reason(sentence, prepared.article.published)
         ):
             claims.append(
                 {

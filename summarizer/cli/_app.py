@@ -8,6 +8,8 @@ local model would not start). Heavy libraries are imported inside the commands, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -57,3 +59,43 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="summarizer")
 def cli() -> None:
     """Structured, verifiable event briefs of news articles."""
+
+
+def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that choose and tune the model, shared by every command that briefs."""
+    for option in reversed(_MODEL_OPTIONS):
+        f = option(f)
+    return f
+
+
+_MODEL_OPTIONS = [
+    click.option("--model", help="Model name (env SUMMARIZER_MODEL)."),
+    click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Cache directory (env SUMMARIZER_CACHE_DIR; default: user cache dir).",
+    ),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+    click.option("--concurrency", type=click.IntRange(1, 64), help="Articles in flight at once."),
+    click.option(
+        "--backend", type=click.Choice(["auto", "openai", "local"]), help="Which backend."
+    ),
+    click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)."),
+    click.option(
+        "--mode", type=click.Choice(["tools", "json", "md_json"]), help="instructor mode."
+    ),
+    click.option("--prompt", help="Prompt version in prompts/ or a TOML file path."),
+    click.option(
+        "--strategy",
+        type=click.Choice(["auto", "free-text", "questions", "sentence-choice"]),
+        help="How the model is asked (default auto: questions for the local model).",
+    ),
+    click.option("--max-attempts", type=click.IntRange(1, 10), help="Model calls per article."),
+    click.option("--max-tokens", type=click.IntRange(64, 32768), help="Output token cap per call."),
+    click.option(
+        "--prices",
+        "prices_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="JSON price table {model: [usd_in, usd_out] per 1M tokens}.",
+    ),
+]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._app import EXIT_FAILED_ARTICLES, EXIT_OK, cli, settings_from
+from ._app import EXIT_FAILED_ARTICLES, EXIT_OK, cli, model_options, settings_from
 
 if TYPE_CHECKING:
     from ..brief.results import RunSummary
@@ -34,7 +34,6 @@ def _summary_lines(s: RunSummary, cache_dir: Path | None) -> list[str]:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--model", help="Model name (env SUMMARIZER_MODEL).")
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True
 )
@@ -44,30 +43,7 @@ def _summary_lines(s: RunSummary, cache_dir: Path | None) -> list[str]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Write DIR/<input stem>.<format> per article (default: JSON Lines or Markdown on stdout).",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Cache directory (env SUMMARIZER_CACHE_DIR; default: user cache dir).",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option("--concurrency", type=click.IntRange(1, 64), help="Articles in flight at once.")
-@click.option("--backend", type=click.Choice(["auto", "openai", "local"]), help="Which backend.")
-@click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
-@click.option("--mode", type=click.Choice(["tools", "json", "md_json"]), help="instructor mode.")
-@click.option("--prompt", help="Prompt version in prompts/ or a TOML file path.")
-@click.option(
-    "--strategy",
-    type=click.Choice(["auto", "free-text", "questions", "sentence-choice"]),
-    help="How the model is asked (default auto: questions for the local model).",
-)
-@click.option("--max-attempts", type=click.IntRange(1, 10), help="Model calls per article.")
-@click.option("--max-tokens", type=click.IntRange(64, 32768), help="Output token cap per call.")
-@click.option(
-    "--prices",
-    "prices_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="JSON price table {model: [usd_in, usd_out] per 1M tokens}.",
-)
+@model_options
 def brief(
     paths: tuple[Path, ...],
     fmt: str,

@@ -21,10 +21,11 @@ from ._app import cli
 @click.option("--check", is_flag=True, help="Exit 1 if the files differ from the models.")
 def schemas(out_dir: Path, check: bool) -> None:
     """Export the JSON Schemas generated from the Pydantic models."""
+    from ..digest.model import digest_schema_documents
     from ..schema import schema_documents
 
     stale = []
-    for name, text in schema_documents().items():
+    for name, text in (schema_documents() | digest_schema_documents()).items():
         path = out_dir / name
         if check:
             if not path.is_file() or path.read_text() != text:

@@ -1,0 +1,86 @@
+"""``summarizer digest``: each story once, reconciled across outlets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._app import EXIT_OK, cli, model_options, settings_from
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only stories of this day (event date; undated stories by publication date).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json"]),
+    default="md",
+    show_default=True,
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default stdout)."
+)
+@click.option(
+    "--aliases",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help='Editor alias decisions: JSON {"same": [[names]], "different": [[names]]}.',
+)
+@click.option(
+    "--story-ids",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON file keeping story ids stable between runs (default: in the cache dir).",
+)
+@model_options
+def digest(
+    paths: tuple[Path, ...],
+    day: dt.datetime | None,
+    fmt: str,
+    out: Path | None,
+    aliases: Path | None,
+    story_ids: Path | None,
+    no_cache: bool,
+    **options: Any,
+) -> None:
+    """Brief the articles in PATHS (through the cache) and merge them into stories."""
+    settings = settings_from(use_cache=False if no_cache else None, **options)
+    from ..digest import digest_paths, load_aliases
+    from ..render.digest import render_digest_html, render_digest_markdown
+
+    if story_ids is None and settings.use_cache:
+        story_ids = settings.cache_dir / "story-ids.json"
+    result = digest_paths(
+        paths,
+        settings,
+        day=day.date() if day else None,
+        aliases=load_aliases(aliases) if aliases else None,
+        id_store=story_ids,
+    )
+    if fmt == "json":
+        text = result.model_dump_json(indent=2) + "\n"
+    elif fmt == "html":
+        text = render_digest_html(result)
+    else:
+        text = render_digest_markdown(result)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+    click.echo(
+        f"{len(result.stories)} stories from "
+        f"{sum(len(s.sources) for s in result.stories)} sources; "
+        f"{len(result.failures)} article(s) not briefed" + (f"; wrote {out}" if out else ""),
+        err=True,
+    )
+    sys.exit(EXIT_OK)

@@ -1,0 +1,320 @@
+"""Briefs in, a ``Digest`` out: wire copies folded, stories grouped and reconciled.
+
+``build_digest`` is pure (briefs and their articles in); ``digest_paths`` briefs a folder
+through the brief cache first, so a digest after ``summarizer brief`` costs no model call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..brief.extraction import earlier_reason, names_in, places_in
+from ..brief.pipeline import brief_paths
+from ..config import Settings
+from ..embeddings import embed
+from ..grounding import EVENT_WINDOW_DAYS
+from ..ingest import Article, load_articles
+from ..prepared import PreparedArticle
+from ..schema import EventBrief
+from .entities import AliasRules, fold_name
+from .model import Digest, DigestFailure, Story
+from .reconcile import Member, reconcile
+from .stories import StoryItem, group_stories
+from .wire import wire_groups
+
+__all__ = ["RELATED_THRESHOLD", "DigestInput", "build_digest", "digest_paths", "load_aliases"]
+
+RELATED_THRESHOLD = 0.75
+_LEAD_SENTENCES = 3
+_KEY_ROLES = ("perpetrator", "target", "victim")
+
+
+@dataclass(frozen=True)
+class DigestInput:
+    article: Article
+    brief: EventBrief
+
+
+@dataclass
+class _Built:
+    members: list[Member]
+    vector: NDArray[np.float32]
+    window: tuple[float, float]
+    lead_names: set[str] = field(default_factory=set)
+    story: Story | None = None
+    related: list[int] = field(default_factory=list)
+
+
+def _lead_text(prepared: PreparedArticle) -> str:
+    return " ".join([prepared.article.title or "", *prepared.numbered[:_LEAD_SENTENCES]]).strip()
+
+
+def _item(brief: EventBrief, article: Article) -> StoryItem:
+    loc = brief.location
+    place_words = frozenset(fold_name(loc.place).split()) if loc.place else frozenset()
+    keys = {"place:" + w for w in place_words if len(w) > 2}
+    for actor in brief.actors:
+        if actor.role in _KEY_ROLES:
+            keys |= {"name:" + w for w in fold_name(actor.name).split() if len(w) > 2}
+    if loc.country:
+        keys.add("country:" + fold_name(loc.country))
+    keys.add("type:" + brief.sub_event_type)
+    return StoryItem(
+        event_day=brief.date.value,
+        published=article.published,
+        window_days=EVENT_WINDOW_DAYS,
+        country=fold_name(loc.country) if loc.country else None,
+        place_words=place_words,
+        keys=frozenset(keys),
+    )
+
+
+def _anchor_id(members: Sequence[Member]) -> str:
+    first = min(members, key=lambda m: (m.article.published or date.max, m.id))
+    return "s-" + hashlib.sha256(first.id.encode()).hexdigest()[:10]
+
+
+def _assign_ids(built: list[_Built], known: Mapping[str, str]) -> list[str]:
+    """Story ids: an id already given to any of a story's articles is kept (the story
+    with most of those articles keeps it); a new story is named after its earliest
+    article, so re-running the digest, or adding an article, keeps existing ids."""
+    claims: list[tuple[int, int, str]] = []
+    for i, b in enumerate(built):
+        votes = Counter(known[m.id] for m in b.members if m.id in known)
+        for story_id, n in votes.items():
+            claims.append((-n, i, story_id))
+    ids: dict[int, str] = {}
+    taken: set[str] = set()
+    for _, i, story_id in sorted(claims):
+        if i not in ids and story_id not in taken:
+            ids[i] = story_id
+            taken.add(story_id)
+    out = []
+    for i, b in enumerate(built):
+        story_id = ids.get(i) or _anchor_id(b.members)
+        while story_id in taken and ids.get(i) != story_id:
+            story_id += "x"
+        taken.add(story_id)
+        out.append(story_id)
+    return out
+
+
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.I)
+_LAST = re.compile(r"\blast (week|weekend|month)\b", re.I)
+
+
+def _mentioned_windows(sentence: str, ref: date) -> list[tuple[float, float]]:
+    """Day ranges (ordinals) a sentence about an earlier occasion points to: a month
+    named (the latest such month not after ``ref``), "last month", "last week"."""
+    out: list[tuple[float, float]] = []
+    for m in _MONTH.finditer(sentence):
+        month = _MONTHS.index(m.group(1).lower()) + 1
+        year = ref.year if month <= ref.month else ref.year - 1
+        first = date(year, month, 1)
+        last = date(year + month // 12, month % 12 + 1, 1)
+        out.append((first.toordinal(), last.toordinal() - 1))
+    for m in _LAST.finditer(sentence):
+        if m.group(1).lower() == "month":
+            first = date(ref.year - (ref.month == 1), (ref.month - 2) % 12 + 1, 1)
+            out.append((first.toordinal(), date(ref.year, ref.month, 1).toordinal() - 1))
+        else:
+            out.append((ref.toordinal() - 14, ref.toordinal() - 1))
+    return out
+
+
+def _related(built: list[_Built]) -> None:
+    """A story is related to another whose event its articles mention as an earlier one:
+    a sentence about an earlier occasion (``earlier_reason``) that points to days within
+    the other story's window and shares two names (people, groups, places) with the
+    other story's lead."""
+    for i, b in enumerate(built):
+        ref_ordinal = b.window[1] if math.isfinite(b.window[1]) else None
+        for m in b.members:
+            ref = (
+                date.fromordinal(int(ref_ordinal))
+                if ref_ordinal is not None
+                else m.article.published
+            )
+            if ref is None:
+                continue
+            texts = [e.evidence for e in m.brief.earlier_events]
+            texts += [
+                s
+                for s in PreparedArticle(m.article).numbered
+                if earlier_reason(s, m.article.published) is not None
+            ]
+            for text in dict.fromkeys(texts):
+                windows = _mentioned_windows(text, ref)
+                names = {fold_name(n) for n in [*names_in(text), *places_in(text)]}
+                if not windows or not names:
+                    continue
+                for j, other in enumerate(built):
+                    if j == i or j in b.related:
+                        continue
+                    lo, hi = other.window
+                    if not any(w_lo <= hi and lo <= w_hi for w_lo, w_hi in windows):
+                        continue
+                    if len(names & other.lead_names) >= 2:
+                        b.related.append(j)
+
+
+def build_digest(
+    inputs: Sequence[DigestInput],
+    *,
+    day: date | None = None,
+    known_ids: Mapping[str, str] | None = None,
+    aliases: AliasRules | None = None,
+    failures: Sequence[DigestFailure] = (),
+) -> Digest:
+    """Stories of ``inputs``; with ``day``, only stories whose event (or, undated, whose
+    articles' publication) falls on that day, the rest listed as left out."""
+    groups = wire_groups([x.article.body for x in inputs])
+    reps = [
+        Member(
+            article=inputs[g[0]].article,
+            brief=inputs[g[0]].brief,
+            copies=tuple(inputs[i].article for i in g[1:]),
+        )
+        for g in groups
+    ]
+    prepared = [PreparedArticle(m.article) for m in reps]
+    vectors = embed([_lead_text(p) for p in prepared])
+    items = [_item(m.brief, m.article) for m in reps]
+    clusters = group_stories(items, vectors)
+    built: list[_Built] = []
+    for cluster in clusters:
+        lo = max(items[i].window()[0] for i in cluster)
+        hi = min(items[i].window()[1] for i in cluster)
+        centroid = vectors[cluster].sum(axis=0)
+        centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+        members = [reps[i] for i in cluster]
+        lead_names = {
+            fold_name(n)
+            for i in cluster
+            for s in prepared[i].numbered[:_LEAD_SENTENCES]
+            for n in [*names_in(s), *places_in(s)]
+        }
+        built.append(
+            _Built(
+                members,
+                centroid.astype(np.float32),
+                (lo, hi),
+                lead_names=lead_names,
+            )
+        )
+    _related(built)
+    ids = _assign_ids(built, known_ids or {})
+    stories: list[Story] = []
+    left_out: list[str] = []
+    for b, story_id in zip(built, ids, strict=True):
+        r = reconcile(b.members, aliases)
+        # The headline and summary of the article nearest the story's centre.
+        member_vectors = embed([_lead_text(PreparedArticle(m.article)) for m in r.current])
+        centre = r.current[int(np.argmax(member_vectors @ b.vector))]
+        dates = Counter(m.brief.date.value for m in r.current if m.brief.date.value)
+        event_date = min(dates, key=lambda d: (-dates[d], d)) if dates else None
+        brief = centre.brief
+        # The kind of event most sources give; ties go to the article nearest the centre.
+        kinds = Counter((m.brief.event_type, m.brief.sub_event_type) for m in r.current)
+        event_type, sub_event_type = max(
+            kinds, key=lambda k: (kinds[k], k == (brief.event_type, brief.sub_event_type))
+        )
+        story = Story(
+            id=story_id,
+            headline=brief.headline,
+            summary=brief.summary,
+            event_date=event_date,
+            undated=event_date is None,
+            event_type=event_type,
+            sub_event_type=sub_event_type,
+            place=next((m.brief.location.place for m in r.current if m.brief.location.place), None),
+            country=Counter(
+                m.brief.location.country for m in r.current if m.brief.location.country
+            ).most_common(1)[0][0]
+            if any(m.brief.location.country for m in r.current)
+            else None,
+            sources=r.sources,
+            entities=r.entities,
+            casualties=r.casualties,
+            agreed=r.agreed,
+            single_source=r.single_source,
+            conflicts=r.conflicts,
+            timeline=r.timeline,
+            open_questions=r.open_questions,
+        )
+        b.story = story
+        if day is not None and not _on_day(story, b.members, day):
+            left_out += [m.article.source for m in b.members]
+            continue
+        stories.append(story)
+    for b in built:
+        if b.story is not None:
+            b.story.related = [ids[j] for j in b.related]
+    stories.sort(key=lambda s: (s.event_date or date.max, s.id))
+    return Digest(date=day, stories=stories, failures=list(failures), left_out=left_out)
+
+
+def _on_day(story: Story, members: Sequence[Member], day: date) -> bool:
+    if story.event_date is not None:
+        return story.event_date == day
+    return any(m.article.published == day for m in members)
+
+
+def load_aliases(path: Path) -> AliasRules:
+    """An editor's alias file: ``{"same": [[...], ...], "different": [[...], ...]}``."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return AliasRules(same=data.get("same", []), different=data.get("different", []))
+
+
+def digest_paths(
+    paths: Sequence[Path | str],
+    settings: Settings,
+    *,
+    day: date | None = None,
+    aliases: AliasRules | None = None,
+    id_store: Path | None = None,
+) -> Digest:
+    """Brief every article under ``paths`` (through the cache) and digest the briefs.
+
+    ``id_store`` is a JSON file of article id -> story id, read before and written after,
+    which keeps story ids stable from one run to the next.
+    """
+    results, _ = brief_paths(paths, settings)
+    articles = {a.id: a for a in load_articles(paths, max_bytes=settings.max_article_bytes)
+                if isinstance(a, Article)}  # fmt: skip
+    inputs, failures = [], []
+    for r in results:
+        if r.brief is not None and r.article_id in articles:
+            inputs.append(DigestInput(articles[r.article_id], r.brief))
+        else:
+            reason = r.failure.message if r.failure is not None else "no brief"
+            failures.append(DigestFailure(source_file=r.source, reason=reason))
+    known: dict[str, str] = {}
+    if id_store is not None and id_store.is_file():
+        known = json.loads(id_store.read_text(encoding="utf-8"))
+    digest = build_digest(inputs, day=day, known_ids=known, aliases=aliases, failures=failures)
+    if id_store is not None:
+        for story in digest.stories:
+            for s in story.sources:
+                known[s.article_id] = story.id
+                for c in s.copies:
+                    known[c] = story.id
+        id_store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = id_store.with_suffix(".tmp")
+        tmp.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
+        tmp.replace(id_store)
+    return digest

@@ -1,0 +1,181 @@
+"""Names within one story: spellings of one person or group joined, each one kept.
+
+Only names from one story are compared (a shared name across stories proves nothing).
+Two spellings are one entity when
+
+- ``same-letters``: they fold to the same letters (``anyascii`` transliteration, case,
+  apostrophes, hyphens: Kata'ib / Kataib);
+- ``fuzzy``: the folded forms are close as a whole (``rapidfuzz`` ratio);
+- ``phonetic``: every word of the shorter name (two words at least) matches a word of
+  the longer one by spelling or by sound (``jellyfish`` metaphone): Abu Baqir / Abu Bakr;
+- ``sole-target-surname``: the last words match by spelling or sound *and* each of the
+  two articles names exactly one party in that role (target, victim or perpetrator).
+
+The guard: a shared surname alone never joins two names; it takes the same sole role
+in the same event, so two victims of one attack who share a family name stay two
+people. An editor's decisions (``AliasRules``) override both ways.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import jellyfish
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
+__all__ = ["AliasRules", "EntityGroup", "Mention", "fold_name", "group_mentions", "spellings_of"]
+
+FUZZY_NAME = 90.0
+FUZZY_WORD = 80.0
+_SOLE_ROLES = frozenset({"target", "victim", "perpetrator"})
+_APOSTROPHES = re.compile(r"['’‘ʼʻ`\"“”]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@cache
+def fold_name(name: str) -> str:
+    """Letters only, ASCII, lower case, one space between words."""
+    text = _APOSTROPHES.sub("", anyascii(name).lower())
+    return _NON_WORD.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    role: str
+    article_id: str
+    outlet: str | None
+
+
+@dataclass
+class AliasRules:
+    """An editor's alias decisions: lists of spellings that are, or are not, one entity."""
+
+    same: list[list[str]] = field(default_factory=list)
+    different: list[list[str]] = field(default_factory=list)
+
+    def _pairs(self, groups: list[list[str]]) -> set[frozenset[str]]:
+        out = set()
+        for names in groups:
+            folded = [fold_name(n) for n in names]
+            out |= {frozenset((a, b)) for a in folded for b in folded if a != b}
+        return out
+
+    def forced(self, a: str, b: str) -> bool:
+        return frozenset((a, b)) in self._pairs(self.same)
+
+    def forbidden(self, a: str, b: str) -> bool:
+        return frozenset((a, b)) in self._pairs(self.different)
+
+
+@dataclass
+class EntityGroup:
+    mentions: list[Mention]
+    reasons: set[str]
+
+    @property
+    def role(self) -> str:
+        return Counter(m.role for m in self.mentions).most_common(1)[0][0]
+
+    @property
+    def display(self) -> str:
+        counts = Counter(m.text for m in self.mentions)
+        return max(counts, key=lambda t: (counts[t], len(t)))
+
+
+def _word_match(a: str, b: str) -> bool:
+    if a == b or fuzz.ratio(a, b) >= FUZZY_WORD:
+        return True
+    return len(a) > 2 and len(b) > 2 and jellyfish.metaphone(a) == jellyfish.metaphone(b)
+
+
+def _why_same(a: str, b: str, sole_role: bool) -> str | None:
+    """Why folded names ``a`` and ``b`` are one entity, or None."""
+    if a == b:
+        return "same-letters"
+    if fuzz.ratio(a, b) >= FUZZY_NAME:
+        return "fuzzy"
+    wa, wb = a.split(), b.split()
+    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if len(short) >= 2 and all(any(_word_match(w, v) for v in long) for w in short):
+        return "phonetic"
+    if sole_role and _word_match(wa[-1], wb[-1]):
+        return "sole-target-surname"
+    return None
+
+
+def group_mentions(
+    mentions: Sequence[Mention], rules: AliasRules | None = None
+) -> list[EntityGroup]:
+    """One group per entity, in order of first mention."""
+    rules = rules or AliasRules()
+    spellings = list(dict.fromkeys(fold_name(m.text) for m in mentions if fold_name(m.text)))
+    by_spelling: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if fold_name(m.text):
+            by_spelling[fold_name(m.text)].append(m)
+    # How many parties each article names in each role: the "sole role" guard.
+    per_role: Counter[tuple[str, str]] = Counter(
+        (article, role)
+        for article, role, _ in {(m.article_id, m.role, fold_name(m.text)) for m in mentions}
+    )
+
+    def sole(a: str, b: str) -> bool:
+        for x in by_spelling[a]:
+            for y in by_spelling[b]:
+                if (
+                    x.role == y.role
+                    and x.role in _SOLE_ROLES
+                    and x.article_id != y.article_id
+                    and per_role[(x.article_id, x.role)] == 1
+                    and per_role[(y.article_id, y.role)] == 1
+                ):
+                    return True
+        return False
+
+    parent = {s: s for s in spellings}
+    reasons: dict[str, set[str]] = {s: set() for s in spellings}
+
+    def find(s: str) -> str:
+        while parent[s] != s:
+            s = parent[s]
+        return s
+
+    def members(root: str) -> list[str]:
+        return [s for s in spellings if find(s) == root]
+
+    candidates: list[tuple[int, str, str, str]] = []
+    for i, a in enumerate(spellings):
+        for b in spellings[i + 1 :]:
+            why = "editor" if rules.forced(a, b) else _why_same(a, b, sole(a, b))
+            if why is not None:
+                # Strong evidence first, so a weak link cannot pre-empt a strong one.
+                rank = ["editor", "same-letters", "fuzzy", "phonetic", "sole-target-surname"]
+                candidates.append((rank.index(why), a, b, why))
+    for _, a, b, why in sorted(candidates):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if why != "editor" and any(rules.forbidden(x, y) for x in members(ra) for y in members(rb)):
+            continue
+        parent[rb] = ra
+        reasons[ra] |= reasons.pop(rb, set()) | {why}
+    groups: dict[str, EntityGroup] = {}
+    for s in spellings:
+        root = find(s)
+        group = groups.setdefault(root, EntityGroup(mentions=[], reasons=reasons.get(root, set())))
+        group.mentions += by_spelling[s]
+    return list(groups.values())
+
+
+def spellings_of(group: EntityGroup) -> Iterable[tuple[str, list[Mention]]]:
+    """Each distinct spelling as written, with its mentions, most used first."""
+    by_text: dict[str, list[Mention]] = defaultdict(list)
+    for m in group.mentions:
+        by_text[m.text].append(m)
+    return sorted(by_text.items(), key=lambda kv: (-len(kv[1]), kv[0]))

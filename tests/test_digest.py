@@ -1,0 +1,278 @@
+"""The merged digest: grouping, names, casualties, ids, traceability.
+
+Seed tests run on briefs the embedded model really wrote (``fixtures/briefs/``, recorded
+with ``summarizer brief seeds/ --format json --out DIR``). Unit tests further down build
+briefs by hand (labelled so): they test the digest's rules, not a model.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer.digest import AliasRules, DigestInput, build_digest
+from summarizer.digest.entities import Mention, group_mentions
+from summarizer.digest.model import Digest, Story
+from summarizer.ingest import Article, load_articles
+from summarizer.schema import EventBrief
+
+from .fakes import stored_provenance
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDED = ROOT / "fixtures" / "briefs"
+
+
+def recorded_inputs(run: str) -> list[DigestInput]:
+    articles = {a.stem: a for a in load_articles([ROOT / "seeds"], max_bytes=10**7)}
+    inputs = []
+    for path in sorted((RECORDED / run).glob("*.json")):
+        brief = EventBrief.model_validate_json(path.read_text())
+        inputs.append(DigestInput(articles[path.stem], brief))  # type: ignore[arg-type]
+    return inputs
+
+
+def story_of(digest: Digest, stem: str) -> Story:
+    return next(s for s in digest.stories if any(stem in x.source_file for x in s.sources))
+
+
+def members(story: Story) -> set[str]:
+    return {Path(s.source_file).stem[:3] for s in story.sources}
+
+
+@pytest.fixture(scope="module")
+def seeds_digest() -> tuple[Digest, dict[str, Article]]:
+    inputs = recorded_inputs("qwen2.5-coder-0.5b")
+    return build_digest(inputs), {x.article.id: x.article for x in inputs}
+
+
+def test_seeds_form_two_stories(seeds_digest: tuple[Digest, dict[str, Article]]) -> None:
+    digest, _ = seeds_digest
+    groups = sorted(sorted(members(s)) for s in digest.stories)
+    assert groups == [["000"], ["001", "002", "003", "004"]]
+
+
+def test_the_undated_article_is_placed_by_content_and_marked(
+    seeds_digest: tuple[Digest, dict[str, Article]],
+) -> None:
+    digest, _ = seeds_digest
+    story = story_of(digest, "003_")
+    assert "001" in members(story)
+    source = next(s for s in story.sources if "003_" in s.source_file)
+    assert source.undated and source.published is None
+    assert story.event_date == date(2024, 2, 7)
+
+
+def test_death_toll_disagreement_is_shown_with_sources_and_words(
+    seeds_digest: tuple[Digest, dict[str, Article]],
+) -> None:
+    digest, articles = seeds_digest
+    story = story_of(digest, "001_")
+    killed = next(t for t in story.casualties if t.kind == "killed")
+    assert killed.conflict and (killed.low, killed.high) == (2, 3)
+    assert {articles[e.article_id].stem[:3] for e in killed.low_sources} == {"001"}
+    assert killed.low_sources[0].attributed_to == "Iraq's Joint Operations Command"
+    conflict = next(c for c in story.conflicts if c.field == "killed")
+    assert {v.value for v in conflict.values} == {"2", "3"}
+    for value in conflict.values:
+        for e in value.sources:
+            assert e.quote and e.quote in articles[e.article_id].text
+
+
+def test_every_quoted_word_in_the_digest_is_in_its_article(
+    seeds_digest: tuple[Digest, dict[str, Article]],
+) -> None:
+    digest, articles = seeds_digest
+    data = json.loads(digest.model_dump_json())
+    checked = 0
+
+    def walk(node: Any) -> None:
+        nonlocal checked
+        if isinstance(node, dict):
+            if "article_id" in node and node.get("quote"):
+                assert node["quote"] in articles[node["article_id"]].text
+                checked += 1
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(data)
+    assert checked > 10
+
+
+def test_a_story_mentioning_an_earlier_one_is_related(
+    seeds_digest: tuple[Digest, dict[str, Article]],
+) -> None:
+    digest, _ = seeds_digest
+    january, february = story_of(digest, "000_"), story_of(digest, "001_")
+    assert february.related == [january.id]
+    assert january.related == []
+
+
+def test_ids_are_stable_across_runs_and_when_an_article_is_added() -> None:
+    inputs = recorded_inputs("qwen2.5-coder-0.5b")
+    without_001 = [x for x in inputs if "001_" not in x.article.source]
+    first = build_digest(without_001)
+    again = build_digest(without_001)
+    assert [s.id for s in first.stories] == [s.id for s in again.stories]
+    known = {src.article_id: s.id for s in first.stories for src in s.sources}
+    grown = build_digest(inputs, known_ids=known)
+    assert {s.id for s in first.stories} == {s.id for s in grown.stories}
+    assert members(story_of(grown, "002_")) == {"001", "002", "003", "004"}
+    assert story_of(grown, "002_").id == story_of(first, "002_").id
+
+
+# --- hand-written briefs below: unit tests of the digest's rules, not model output ----
+
+
+def hand_article(text: str, *, outlet: str | None, published: date | None, n: int) -> Article:
+    return Article(
+        id=f"{n:016x}", source=f"hand/{n}.txt", text=text, body=text, outlet=outlet,
+        published=published,
+    )  # fmt: skip
+
+
+def hand_brief(article: Article, **content: Any) -> EventBrief:
+    """A brief written by hand for a rules test (labelled: not a model's output)."""
+    data: dict[str, Any] = {
+        "headline": "Hand-written brief for a rules test",
+        "summary": "A sentence of the test. Another sentence of the test.",
+        "event_type": "Violence against civilians",
+        "sub_event_type": "Attack",
+        "date": {"evidence": None, "value": None, "precision": "unknown", "time_of_day": None},
+        "location": {"place": None, "region": None, "country": None, "precision": "unknown"},
+        "actors": [],
+        "casualties": [],
+        "claims": [],
+        "quotes": [],
+        "earlier_events": [],
+        "open_questions": [],
+        "provenance": stored_provenance(
+            article_id=article.id, source_file=article.source, outlet=article.outlet
+        ),
+    }
+    data.update(content)
+    return EventBrief.model_validate(data)
+
+
+def killed(n: int, by: str, evidence: str) -> dict[str, Any]:
+    return {"evidence": evidence, "kind": "killed", "value": n, "low": None, "high": None,
+            "attributed_to": by}  # fmt: skip
+
+
+TEXT_A = (
+    "Gunmen shot dead a mayor in Riverton on Tuesday, police said. "
+    "Police said two people were killed. The mayor had received threats."
+)
+TEXT_B = (
+    "A bomb exploded at a market in Lakeside on Tuesday, killing four people, officials said. "
+    "The same armed group claimed the attack. Officials said four people were killed."
+)
+
+
+def test_different_events_sharing_actors_and_day_stay_apart() -> None:
+    """Hand-written: one group, one day, two towns, two attacks -> two stories."""
+    day = date(2025, 3, 4)
+    a = hand_article(TEXT_A, outlet="Daily A", published=day, n=1)
+    b = hand_article(TEXT_B, outlet="Daily B", published=day, n=2)
+    actors = [{"name": "Northern Front", "kind": "armed_group", "role": "perpetrator",
+               "affiliation": None}]  # fmt: skip
+    digest = build_digest([
+        DigestInput(a, hand_brief(a, actors=actors, location={"place": "Riverton", "region": None,
+                    "country": "Freedonia", "precision": "city"})),
+        DigestInput(b, hand_brief(b, actors=actors, location={"place": "Lakeside", "region": None,
+                    "country": "Freedonia", "precision": "city"})),
+    ])  # fmt: skip
+    assert len(digest.stories) == 2
+
+
+def test_a_later_article_of_the_same_outlet_is_an_update_not_a_conflict() -> None:
+    """Hand-written: one outlet says 2 killed, then 5; another says 5."""
+    first = "Police said two people were killed in the attack in Riverton on Tuesday."
+    later = "Police said five people were killed in the attack in Riverton on Tuesday."
+    other = "Five people were killed in the attack in Riverton on Tuesday, police said."
+    a1 = hand_article(first, outlet="Daily A", published=date(2025, 3, 4), n=1)
+    a2 = hand_article(later, outlet="Daily A", published=date(2025, 3, 5), n=2)
+    b = hand_article(other, outlet="Daily B", published=date(2025, 3, 5), n=3)
+    loc = {"place": "Riverton", "region": None, "country": "Freedonia", "precision": "city"}
+    digest = build_digest([
+        DigestInput(a1, hand_brief(a1, location=loc, casualties=[killed(2, "Police", first)])),
+        DigestInput(a2, hand_brief(a2, location=loc, casualties=[killed(5, "Police", later)])),
+        DigestInput(b, hand_brief(b, location=loc, casualties=[killed(5, "police", other)])),
+    ])  # fmt: skip
+    [story] = digest.stories
+    [tally] = story.casualties
+    assert (tally.low, tally.high, tally.conflict) == (5, 5, False)
+    assert [c.superseded for c in tally.claims] == [True, False, False]
+    assert not [c for c in story.conflicts if c.field == "killed"]
+    daily_a = next(s for s in story.sources if s.article_id == a2.id)
+    assert daily_a.updates == [a1.id]
+
+
+def test_wire_copies_count_as_one_source() -> None:
+    """Hand-written: an agency story reprinted by two outlets, one word changed."""
+    text = " ".join([
+        TEXT_A, "The mayor was leaving the town hall when two men on a motorbike opened fire.",
+        "He was taken to the regional hospital, where doctors could not save him.",
+        "The interior ministry ordered an investigation and sent extra officers to the town.",
+        "Residents gathered in the central square in the evening to lay flowers.",
+        "The mayor, elected three years ago, had campaigned against illegal logging.",
+        "No group has said it carried out the killing, the ministry said.",
+    ])  # fmt: skip
+    a = hand_article(text, outlet="Daily A", published=date(2025, 3, 4), n=1)
+    b = hand_article(text.replace("Tuesday", "Tuesday night", 1), outlet="Daily B",
+                     published=date(2025, 3, 4), n=2)  # fmt: skip
+    digest = build_digest([DigestInput(a, hand_brief(a)), DigestInput(b, hand_brief(b))])
+    [story] = digest.stories
+    [source] = story.sources
+    assert source.copies == [b.id] and source.copy_outlets == ["Daily B"]
+
+
+def test_spellings_of_one_name_are_one_entity_listing_each() -> None:
+    """Hand-written mentions."""
+    groups = group_mentions([
+        Mention("Yusuf al-Rashidi", "target", "a", "Outlet A"),
+        Mention("Yousef al-Rasheedi", "target", "b", "Outlet B"),
+        Mention("Abu Zakariya al-Rashidi", "target", "c", "Outlet C"),
+        Mention("Harakat al-Sumud", "other", "a", "Outlet A"),
+        Mention("Harakat al Sumud", "other", "c", "Outlet C"),
+    ])  # fmt: skip
+    assert [sorted(m.text for m in g.mentions) for g in groups] == [
+        ["Abu Zakariya al-Rashidi", "Yousef al-Rasheedi", "Yusuf al-Rashidi"],
+        ["Harakat al Sumud", "Harakat al-Sumud"],
+    ]
+
+
+def test_a_shared_surname_alone_does_not_join_two_people() -> None:
+    """Hand-written: two victims named in one article; a surname shared across roles."""
+    groups = group_mentions([
+        Mention("Ahmed Karimi", "victim", "a", "A"),
+        Mention("Sara Karimi", "victim", "a", "A"),
+        Mention("Sara Karimi", "victim", "b", "B"),
+        Mention("Reza Karimi", "perpetrator", "b", "B"),
+    ])  # fmt: skip
+    assert sorted(sorted({m.text for m in g.mentions}) for g in groups) == [
+        ["Ahmed Karimi"],
+        ["Reza Karimi"],
+        ["Sara Karimi"],
+    ]
+
+
+def test_an_editors_alias_decisions_override_both_ways() -> None:
+    """Hand-written mentions."""
+    mentions = [
+        Mention("Yusuf al-Rashidi", "target", "a", "A"),
+        Mention("Yousef al-Rasheedi", "target", "b", "B"),
+        Mention("The Commander", "other", "c", "C"),
+    ]
+    rules = AliasRules(same=[["The Commander", "Yusuf al-Rashidi"]],
+                       different=[["Yusuf al-Rashidi", "Yousef al-Rasheedi"]])  # fmt: skip
+    groups = group_mentions(mentions, rules)
+    joined = [sorted(m.text for m in g.mentions) for g in groups]
+    assert ["The Commander", "Yusuf al-Rashidi"] in joined
+    assert ["Yousef al-Rasheedi"] in joined
