@@ -43,9 +43,9 @@ def members(story: Story) -> set[str]:
     return {Path(s.source_file).stem[:3] for s in story.sources}
 
 
-@pytest.fixture(scope="module")
-def seeds_digest() -> tuple[Digest, dict[str, Article]]:
-    inputs = recorded_inputs("qwen2.5-coder-0.5b")
+@pytest.fixture(scope="module", params=["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"])
+def seeds_digest(request: pytest.FixtureRequest) -> tuple[Digest, dict[str, Article]]:
+    inputs = recorded_inputs(request.param)
     return build_digest(inputs), {x.article.id: x.article for x in inputs}
 
 

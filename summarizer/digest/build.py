@@ -48,6 +48,7 @@ class DigestInput:
 
 @dataclass
 class _Built:
+    indexes: list[int]
     members: list[Member]
     vector: NDArray[np.float32]
     window: tuple[float, float]
@@ -69,7 +70,6 @@ def _item(brief: EventBrief, article: Article) -> StoryItem:
             keys |= {"name:" + w for w in fold_name(actor.name).split() if len(w) > 2}
     if loc.country:
         keys.add("country:" + fold_name(loc.country))
-    keys.add("type:" + brief.sub_event_type)
     return StoryItem(
         event_day=brief.date.value,
         published=article.published,
@@ -210,6 +210,7 @@ def build_digest(
         }
         built.append(
             _Built(
+                cluster,
                 members,
                 centroid.astype(np.float32),
                 (lo, hi),
@@ -222,9 +223,13 @@ def build_digest(
     left_out: list[str] = []
     for b, story_id in zip(built, ids, strict=True):
         r = reconcile(b.members, aliases)
-        # The headline and summary of the article nearest the story's centre.
-        member_vectors = embed([_lead_text(PreparedArticle(m.article)) for m in r.current])
-        centre = r.current[int(np.argmax(member_vectors @ b.vector))]
+        # The headline and summary of the current article nearest the story's centre.
+        current = {m.id for m in r.current}
+        nearest = sorted(
+            (i for i in b.indexes if reps[i].id in current),
+            key=lambda i: -float(vectors[i] @ b.vector),
+        )
+        centre = reps[nearest[0]]
         dates = Counter(m.brief.date.value for m in r.current if m.brief.date.value)
         event_date = min(dates, key=lambda d: (-dates[d], d)) if dates else None
         brief = centre.brief

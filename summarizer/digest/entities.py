@@ -170,6 +170,8 @@ def group_mentions(
         root = find(s)
         group = groups.setdefault(root, EntityGroup(mentions=[], reasons=reasons.get(root, set())))
         group.mentions += by_spelling[s]
+        if len({m.text for m in by_spelling[s]}) > 1:
+            group.reasons.add("same-letters")
     return list(groups.values())
 
 

@@ -5,7 +5,7 @@ have happened on, place, country, the names of who did it and to whom) and an em
 of its title and lead (the inverted pyramid puts the event there).
 
 1. **Blocking.** Only articles sharing a blocking key (a name word, a place word, the
-   country, the sub-type) are compared, and a key shared by more than ``MAX_BLOCK``
+   country) are compared, and a key shared by more than ``MAX_BLOCK``
    articles is too common to block on (like a stop word), so a day of thousands of
    articles costs about n·k comparisons, not n².
 2. **Gates.** Two groups can merge only if the days their events can have happened on

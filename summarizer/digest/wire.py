@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from datasketch import MinHash, MinHashLSH
 
@@ -26,8 +27,15 @@ def _shingles(text: str, size: int = 5) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
 
 
+@cache
+def _template() -> MinHash:
+    return MinHash(num_perm=_PERMUTATIONS, seed=1)
+
+
 def _signature(text: str) -> MinHash:
-    sig = MinHash(num_perm=_PERMUTATIONS, seed=1)
+    # Computing the permutations is most of a MinHash's set-up: done once, shared.
+    t = _template()
+    sig = MinHash(num_perm=_PERMUTATIONS, seed=1, permutations=t.permutations, scheme=t.scheme)
     sig.update_batch(list(_shingles(text)))
     return sig
 
