@@ -136,14 +136,14 @@ def _mentioned_windows(sentence: str, ref: date) -> list[tuple[float, float]]:
     return out
 
 
-def _related(built: list[_Built]) -> None:
+def _related(built: list[_Built], prepared: Sequence[PreparedArticle]) -> None:
     """A story is related to another whose event its articles mention as an earlier one:
     a sentence about an earlier occasion (``earlier_reason``) that points to days within
     the other story's window and shares two names (people, groups, places) with the
     other story's lead."""
     for i, b in enumerate(built):
         ref_ordinal = b.window[1] if math.isfinite(b.window[1]) else None
-        for m in b.members:
+        for index, m in zip(b.indexes, b.members, strict=True):
             ref = (
                 date.fromordinal(int(ref_ordinal))
                 if ref_ordinal is not None
@@ -154,7 +154,7 @@ def _related(built: list[_Built]) -> None:
             texts = [e.evidence for e in m.brief.earlier_events]
             texts += [
                 s
-                for s in PreparedArticle(m.article).numbered
+                for s in prepared[index].numbered
                 if earlier_reason(s, m.article.published) is not None
             ]
             for text in dict.fromkeys(texts):
@@ -217,7 +217,7 @@ def build_digest(
                 lead_names=lead_names,
             )
         )
-    _related(built)
+    _related(built, prepared)
     ids = _assign_ids(built, known_ids or {})
     stories: list[Story] = []
     left_out: list[str] = []

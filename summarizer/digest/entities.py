@@ -32,6 +32,8 @@ __all__ = ["AliasRules", "EntityGroup", "Mention", "fold_name", "group_mentions"
 
 FUZZY_NAME = 90.0
 FUZZY_WORD = 80.0
+# Strongest evidence first, so a weak link cannot pre-empt a strong one.
+_STRENGTH = ("editor", "same-letters", "fuzzy", "phonetic", "sole-target-surname")
 _SOLE_ROLES = frozenset({"target", "victim", "perpetrator"})
 _APOSTROPHES = re.compile(r"['’‘ʼʻ`\"“”]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -154,9 +156,7 @@ def group_mentions(
         for b in spellings[i + 1 :]:
             why = "editor" if rules.forced(a, b) else _why_same(a, b, sole(a, b))
             if why is not None:
-                # Strong evidence first, so a weak link cannot pre-empt a strong one.
-                rank = ["editor", "same-letters", "fuzzy", "phonetic", "sole-target-surname"]
-                candidates.append((rank.index(why), a, b, why))
+                candidates.append((_STRENGTH.index(why), a, b, why))
     for _, a, b, why in sorted(candidates):
         ra, rb = find(a), find(b)
         if ra == rb:

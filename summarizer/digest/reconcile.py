@@ -221,6 +221,7 @@ def _entities(
         for m in members
         for a in m.brief.actors
     ]
+    by_id = {m.id: m for m in members}
     entities, facts = [], []
     for group in group_mentions(mentions, rules):
         spellings = [
@@ -252,7 +253,6 @@ def _entities(
             )
         )
         if role in ("target", "perpetrator", "victim"):
-            by_id = {m.id: m for m in members}
             facts.append(
                 Fact(
                     field=role,
