@@ -189,7 +189,7 @@ _NUMBER_WORDS = (
 ).split()
 
 
-def _unsupported_numbers(text: str, source: GroundingSource) -> list[str]:
+def unsupported_numbers(text: str, source: GroundingSource) -> list[str]:
     """Numbers stated in ``text`` (digits or words) that the article never states."""
     missing: list[str] = []
     for raw in numbers_in(text):
@@ -278,11 +278,11 @@ class Location(_Model):
     """Where the main event happened, as precisely as the article says and no more."""
 
     place: str | None = Field(
-        description="Town, city or neighbourhood, e.g. 'Baghdad'; null if not stated.",
+        description="Town, city or neighbourhood, e.g. 'Valparaíso'; null if not stated.",
         max_length=80,
     )
     region: str | None = Field(
-        description="Province, district or area, e.g. 'eastern Baghdad'; null if not stated.",
+        description="Province, district or area, e.g. 'northern Kaduna State'; null if not stated.",
         max_length=80,
     )
     country: str | None = Field(description="Country name; null if not stated.", max_length=60)
@@ -327,7 +327,7 @@ class CasualtyClaim(_Model):
     low: int | None = Field(description="Lower bound, e.g. 'at least 3' -> 3.", ge=0)
     high: int | None = Field(description="Upper bound, if the article gives one.", ge=0)
     attributed_to: str = Field(
-        description="Who says so, e.g. 'Iraq's Joint Operations Command'.", max_length=100
+        description="Who says so, e.g. 'the regional health ministry'.", max_length=100
     )
 
     @model_validator(mode="after")
@@ -445,14 +445,14 @@ class BriefContent(_Model):
         source = _source(info)
         if source is not None:
             for field in ("headline", "summary"):
-                missing = _unsupported_numbers(getattr(self, field), source)
+                missing = unsupported_numbers(getattr(self, field), source)
                 if missing:
                     problems.append(
                         f"{field} states {', '.join(missing)}, which the article does not; "
                         "use only numbers the article gives"
                     )
             for i, claim in enumerate(self.claims):
-                missing = _unsupported_numbers(claim.statement, source)
+                missing = unsupported_numbers(claim.statement, source)
                 if missing:
                     problems.append(
                         f"claims[{i}].statement states {', '.join(missing)}, not in the article"

@@ -136,7 +136,7 @@ def test_cache_key_covers_everything_that_changes_the_output(a001: Article, tmp_
 
         other_article = a001.model_copy(update={"id": "0" * 16})
         compact = _summarizer(server, tmp_path)
-        compact.strategy = FreeTextStrategy(load_prompt("brief-compact-v1"))
+        compact.strategy = FreeTextStrategy(load_prompt("brief-compact-v2"))
         variants = {
             "article": key_of(base, other_article),
             "prompt": key_of(compact),
@@ -166,7 +166,7 @@ def test_a_changed_strategy_schema_misses_the_cache(
 
     with ScriptedServer([]) as server:
         s = _summarizer(server, tmp_path)
-        s.strategy = SentenceChoiceStrategy(load_prompt("brief-compact-v1"))
+        s.strategy = SentenceChoiceStrategy(load_prompt("brief-compact-v2"))
         before = s.cache_key(s.prepare(a001))
         s.cache = BriefCache(tmp_path / "cache")
         s.cache.set(before, _stored_brief(a001))

@@ -59,16 +59,6 @@ FACTS = {
 SCRIPT = [
     _answer("Facts", {**FACTS, "perpetrator": "Los Zetas cartel"}),  # invented: re-asked
     _answer("Facts", FACTS),
-    _answer(
-        "Wording",
-        {
-            "headline": "Gunmen kill two police officers in Tegucigalpa",
-            "summary": [
-                "Gunmen shot dead two police officers at a checkpoint in Tegucigalpa.",
-                "Three other officers were wounded, a hospital said.",
-            ],
-        },
-    ),
 ]
 
 
@@ -89,7 +79,11 @@ def test_questions_build_a_grounded_brief_and_reask_an_invented_name(tmp_path: P
         sent = [r["json"] for r in server.requests]
     assert result.brief is not None, result.failure
     brief = result.brief
-    assert result.usage.model_calls == 3 and result.reasks == 1
+    # one question (asked twice): the summary is the article's own lead, not written
+    assert result.usage.model_calls == 2 and result.reasks == 1
+    # the headline is the article's own title (it has one); nothing written by the model
+    assert brief.headline == "Gunmen kill two police officers in Tegucigalpa"
+    assert brief.summary == " ".join(PreparedArticle(_article()).numbered[:2])
     # the invented perpetrator went back to the model, told what it may choose
     reask = str(sent[1]["messages"])
     assert "Los Zetas cartel" in reask and "'Gunmen'" in reask
@@ -120,6 +114,31 @@ def test_questions_build_a_grounded_brief_and_reask_an_invented_name(tmp_path: P
         assert "Last month" not in claim.evidence
     assert [q.speaker for q in brief.quotes] == ["Security Minister Ana Lopez"]
     assert brief.quotes[0].quote in ARTICLE
+
+
+def test_a_one_sentence_article_gets_a_written_summary(tmp_path: Path) -> None:
+    """The lead alone is not a two-sentence summary: then (and only then) the model is
+    asked the wording question."""
+    one = parse_text(ARTICLE.split("\n")[0] + "\n" + ARTICLE.split("\n")[1], "other-news/one.txt")
+    wording = {
+        "headline": "Gunmen kill two police officers",
+        "summary": [
+            "Gunmen shot dead two police officers in Tegucigalpa.",
+            "The National Police reported the attack.",
+        ],
+    }
+    facts = {**FACTS, "injured_sentence": None}  # the one sentence has no injured figure
+    script = [_answer("Facts", facts), _answer("Wording", wording)]
+    with ScriptedServer(script) as server:
+        result = asyncio.run(_summarizer(server, tmp_path).brief(one))
+        questions = [
+            r["json"]["messages"][1]["content"].split("Question:")[1] for r in server.requests
+        ]
+    assert result.brief is not None, result.failure
+    assert [q.split(".")[0].strip() for q in questions] == ["facts", "wording"]
+    assert result.brief.summary == " ".join(wording["summary"])
+    # the title line is the article's title: kept as the headline
+    assert result.brief.headline == "Gunmen kill two police officers in Tegucigalpa"
 
 
 def test_article_text_reaches_the_model_verbatim_even_with_template_syntax(

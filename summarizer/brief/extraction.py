@@ -3,20 +3,25 @@
 The article is shown once, its sentences numbered; the lead is taken as the main event.
 The code works out what the model may choose from (``offer``): names in the lead, the
 places it names, sentences stating one casualty figure that is not about an earlier
-event, and sentences stating a recent day. Two questions follow, each a small JSON
-object: **facts** (what kind of event, in a few words; perpetrator, target and place
-among the offered names; the killed, injured and day sentences among those offered),
+event, and sentences stating a recent day. One question follows, a small JSON object:
+**facts** (what kind of event, in a few words; perpetrator, target and place among the
+offered names; the killed, injured and day sentences among those offered),
 whose choices are enums in the schema (``facts_model``) so that the server's grammar
-holds the model to them, and **wording** (a headline and a two-sentence summary). The
-code then copies each chosen sentence verbatim as evidence, reads dates and figures from
-it, takes sources from what the sentence itself says ("according to ...", "... said"),
-and validates the result as an ordinary ``BriefContent``.
+holds the model to them. The summary is the article's own lead and the sentence after it
+(``lead_summary``), the headline the article's title or the kind of event and its place
+(``plain_headline``); only when those cannot serve is a second question, **wording**,
+asked for a written headline and summary. The code then copies each chosen sentence
+verbatim as evidence, reads dates and figures from it, takes sources from what the
+sentence itself says ("according to ...", "... said"), and validates the result as an
+ordinary ``BriefContent``.
 
 Why this shape (measured on a 2-core machine with a 0.5B model): one large JSON answer
 came back mostly empty; every output token costs ~0.06 s; a schema written into the
-prompt, or the article's sentences as enum values, multiplies the prompt. Both questions
-begin with the same system text and the same numbered article, so llama.cpp's server
-evaluates the article once per article; the schemas are enforced by the server's grammar
+prompt, or the article's sentences as enum values, multiplies the prompt; a written
+headline and summary were about half of each brief's time (seeds: ratio to a plain
+summary 2.24 with them, 1.78 with only the headline written). Both questions begin with the
+same system text and the same numbered article, so llama.cpp's server evaluates the
+article once per article; the schemas are enforced by the server's grammar
 and never written into the prompt.
 
 A name the article does not contain goes back to the model with a message saying so.
@@ -52,7 +57,7 @@ from ..grounding import (
     split_sentences,
 )
 from ..prepared import PreparedArticle, prepared_from
-from ..schema import BriefContent
+from ..schema import BriefContent, unsupported_numbers
 
 __all__ = [
     "Extraction",
@@ -65,16 +70,18 @@ __all__ = [
     "facts_model",
     "figure_candidates",
     "lead",
+    "lead_summary",
     "names_by_role",
     "names_in",
     "offer",
     "places_in",
+    "plain_headline",
     "to_brief_content",
 ]
 
 # Caps on each answer (a few times what a good answer takes), so that a model that
 # loops costs seconds, not minutes.
-FACTS_MAX_TOKENS = 160
+FACTS_MAX_TOKENS = 200
 WORDING_MAX_TOKENS = 220
 # Words saying a sentence is about another, earlier occasion than the main event.
 _EARLIER = re.compile(
@@ -236,6 +243,37 @@ def lead(prepared: PreparedArticle) -> int:
     return 1
 
 
+# One plain character class: a counted repetition ({9,139}) or an alternation keeps many
+# grammar stacks alive and cost 5-9 s of sampling per answer here; max_tokens and the
+# validators bound the length instead.
+_PLAIN_TEXT = r'^[A-Z][^"\\{}]+$'
+
+
+def _headline_problem(
+    headline: str, prepared: PreparedArticle | None, *, max_words: int = 12
+) -> str | None:
+    if (words := len(headline.split())) > max_words or len(headline) > 110:
+        return (
+            f"the headline has {words} words and {len(headline)} characters; "
+            f"write at most {max_words} short words"
+        )
+    if prepared is not None and (missing := unsupported_numbers(headline, prepared.grounding)):
+        return f"the headline states {', '.join(missing)}, which the article does not"
+    return _foreign_letters(headline, prepared)
+
+
+def _foreign_letters(text: str, prepared: PreparedArticle | None) -> str | None:
+    """Letters outside ASCII that the article does not use (a small model drifts into
+    other scripts mid-sentence)."""
+    if prepared is None:
+        return None
+    foreign = {c for c in text if not c.isascii() and c.isalpha()}
+    foreign -= set(prepared.article.text)
+    if foreign:
+        return f"write in the article's language, not {''.join(sorted(foreign))!r}"
+    return None
+
+
 class Facts(_Answer):
     """The facts of the main event, each chosen among what the question offers."""
 
@@ -277,10 +315,7 @@ class Wording(_Answer):
                 "type": "array",
                 "items": {
                     "type": "string",
-                    # One plain character class: a counted repetition ({9,139}) or an
-                    # alternation keeps many grammar stacks alive and cost 5-9 s of
-                    # sampling per answer here; max_tokens and the validator bound it.
-                    "pattern": r'^[A-Z][^"\\{}]+$',
+                    "pattern": _PLAIN_TEXT,
                 },
                 "minItems": 2,
                 "maxItems": 2,
@@ -292,11 +327,8 @@ class Wording(_Answer):
     def _readable(self, info: ValidationInfo) -> Self:
         # The brief's own limits, checked here so that the model is asked again
         # instead of the finished brief failing them.
-        if (words := len(self.headline.split())) > 12 or len(self.headline) > 110:
-            raise ValueError(
-                f"the headline has {words} words and {len(self.headline)} characters; "
-                "write at most 12 short words"
-            )
+        if problem := _headline_problem(self.headline, _prepared(info)):
+            raise ValueError(problem)
         if len({fold(s) for s in self.summary}) < len(self.summary):
             raise ValueError("the two summary sentences are the same; write two different ones")
         if (words := sum(len(s.split()) for s in self.summary)) > 80:
@@ -304,15 +336,9 @@ class Wording(_Answer):
         self.summary = [s if s.rstrip()[-1:] in ".!?" else s.rstrip() + "." for s in self.summary]
         if not 2 <= (n := len(split_sentences(" ".join(self.summary)))) <= 4:
             raise ValueError(f"the summary has {n} sentences; write two")
-        # Letters outside ASCII must be ones the article uses (a small model drifts into
-        # other scripts mid-sentence).
-        if (prepared := _prepared(info)) is not None:
-            text = " ".join([self.headline, *self.summary])
-            foreign = {c for c in text if not c.isascii() and c.isalpha()}
-            foreign -= set(prepared.article.text)
-            if foreign:
-                shown = "".join(sorted(foreign))
-                raise ValueError(f"write in the article's language, not {shown!r}")
+        text = " ".join([self.headline, *self.summary])
+        if problem := _foreign_letters(text, _prepared(info)):
+            raise ValueError(problem)
         return self
 
 
@@ -405,6 +431,40 @@ class Extraction:
 
 
 # --- from the answers to the ordinary brief ---------------------------------------------
+
+
+SUMMARY_MAX_WORDS = 80
+HEADLINE_MAX_WORDS = 15  # the brief's own limit
+
+
+def plain_headline(facts: Facts, prepared: PreparedArticle) -> str | None:
+    """A headline without asking the model to write one: the article's own title, else
+    the kind of event and its place ("Flash flood in Kaduna"); None if neither passes
+    the headline checks (then the wording question is asked)."""
+    candidates = [prepared.article.title] if prepared.article.title else []
+    what = facts.what.strip()
+    if what:
+        what = what[0].upper() + what[1:]
+        candidates.append(f"{what} in {facts.place}" if facts.place else what)
+    for headline in candidates:
+        if len(headline.split()) >= 2 and not _headline_problem(
+            headline, prepared, max_words=HEADLINE_MAX_WORDS
+        ):
+            return headline
+    return None
+
+
+def lead_summary(prepared: PreparedArticle, event: int) -> list[str] | None:
+    """The article's own summary: the lead (sentence ``event``) and the sentence after
+    it, verbatim; None when there is no second sentence or the two exceed
+    ``SUMMARY_MAX_WORDS`` (then the model writes one)."""
+    sentences = prepared.numbered[event - 1 : event + 1]
+    if len(sentences) < 2 or len({fold(s) for s in sentences}) < 2:
+        return None
+    text = " ".join(sentences)
+    if len(text.split()) > SUMMARY_MAX_WORDS or len(split_sentences(text)) != 2:
+        return None
+    return list(sentences)
 
 
 def date_candidates(prepared: PreparedArticle) -> list[int]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ModelCallError
-from ..ingest import IngestFailure
+from ..ingest import Article, IngestFailure
 from ..schema import EventBrief, FailedBrief, Failure, Usage, ValidatorMessage
 
 __all__ = ["BriefResult", "RunSummary", "failure_of", "summarize"]
@@ -41,6 +41,7 @@ class BriefResult:
     reasks: int = 0
     transport_retries: int = 0
     seconds: float = 0.0
+    article: Article | None = field(default=None, repr=False)  # None: ingest failed
 
     @property
     def ok(self) -> bool:

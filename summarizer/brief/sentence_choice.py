@@ -123,8 +123,8 @@ _EventPair = Annotated[
         {
             "type": "string",
             "enum": EVENT_PAIRS,
-            "description": "Event type and sub-type, e.g. 'Explosions/Remote violence: Air/drone "
-            "strike' for an air or drone strike.",
+            "description": "Event type and sub-type, e.g. 'Violence against civilians: "
+            "Abduction/forced disappearance' for a kidnapping.",
         }
     ),
 ]
@@ -253,7 +253,7 @@ class _CasualtyChoice(BaseModel):
 
     evidence: str
     attributed_to: str = Field(
-        description="Who says so, e.g. 'Iraq's Joint Operations Command'.", max_length=100
+        description="Who says so, e.g. 'the regional health ministry'.", max_length=100
     )
 
 

@@ -138,7 +138,7 @@ class SentenceChoiceStrategy(_OneCallStrategy):
 
     name = "sentence-choice"
     version = "1"
-    default_prompt = "brief-compact-v1"
+    default_prompt = "brief-compact-v2"
 
     def response_model(self, prepared: PreparedArticle) -> type[BaseModel]:
         return constrained_model(prepared)
@@ -151,8 +151,8 @@ class QuestionsStrategy(_Prompted):
     """Focused questions over the same numbered article (``extraction``)."""
 
     name = "questions"
-    version = "1"
-    default_prompt = "brief-questions-v1"
+    version = "2"
+    default_prompt = "brief-questions-v2"
 
     def __init__(self, prompt: PromptTemplate | None = None) -> None:
         super().__init__(prompt)
@@ -167,7 +167,10 @@ class QuestionsStrategy(_Prompted):
         return choices
 
     def response_models(self, prepared: PreparedArticle) -> list[type[BaseModel]]:
-        return [ex.facts_model(self._offer(prepared)), ex.Wording]
+        models: list[type[BaseModel]] = [ex.facts_model(self._offer(prepared))]
+        if ex.lead_summary(prepared, self._offer(prepared).event) is None:
+            models.append(ex.Wording)
+        return models
 
     async def run(self, prepared: PreparedArticle, ask: Ask) -> BriefContent:
         sentences = prepared.numbered
@@ -204,12 +207,22 @@ class QuestionsStrategy(_Prompted):
             # rather than with made-up ones (logged, and visible as empty fields).
             log.warning("%s: no facts (%s)", stem, exc.details or exc.message)
             facts = None
-        wording = await ask(question("wording"), ex.Wording, max_tokens=ex.WORDING_MAX_TOKENS)
+        # The summary is the article's own opening (lead and next sentence): verbatim,
+        # so nothing in it can be invented, and no output tokens are spent on it. Only
+        # when those cannot serve (one sentence, or too long) is the model asked to write
+        # one; likewise the headline (the article's title, or the kind of event and its
+        # place) when neither can serve.
+        summary = ex.lead_summary(prepared, n)
+        headline = ex.plain_headline(facts, prepared) if facts else None
+        if summary is None or headline is None:
+            wording = await ask(question("wording"), ex.Wording, max_tokens=ex.WORDING_MAX_TOKENS)
+            summary = summary or wording.summary
+            headline = headline or wording.headline
         answers = ex.Extraction(
             event=n,
             event_type=nearest_event_type(facts.what if facts else sentences[n - 1]),
-            headline=wording.headline,
-            summary=wording.summary,
+            headline=headline,
+            summary=summary,
             date=facts.day_sentence if facts else None,
             place=facts.place if facts else None,
             perpetrator=facts.perpetrator if facts else None,

@@ -111,7 +111,7 @@ class Summarizer:
 
     async def brief(self, article: Article) -> BriefResult:
         started = time.perf_counter()
-        result = BriefResult(article.source, article.stem, article.id)
+        result = BriefResult(article.source, article.stem, article.id, article=article)
         prepared = self.prepare(article)
         key = self.cache_key(prepared)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
