@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     local_model: Path | None = Field(None, description="path to any GGUF to run locally")
     local_threads: int | None = Field(None, ge=1)
     prices_file: Path | None = Field(None, description="JSON {model: [usd_in, usd_out] per 1M}")
+    review_db: Path | None = Field(
+        None, description="SQLite review store; when set, briefs are filed there as drafts"
+    )
+    review_editors: dict[str, str] = Field(
+        default_factory=dict,
+        description='editor name -> sign-in token for the review page, JSON {"name": "token"}',
+    )
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -5,6 +5,9 @@
     │   └── ConfigurationError      no backend can be built; says exactly how to fix it
     ├── IngestError                 one input file cannot become an article (names the file)
     ├── ModelIntegrityError         local weights missing, wrong version or wrong sha256
+    ├── ReviewError                 the review store refused a change (names the brief)
+    │   ├── EditConflict            another editor saved first; carries both differences
+    │   └── InvalidEdit             an edit fails the brief's checks; carries each field's message
     └── ModelCallError              one model call for one item failed; ``kind`` names how
         ├── ContextWindowError      the prompt would not fit the model's context window
         ├── OutputValidationError   the output failed its checks on every attempt
@@ -28,12 +31,15 @@ __all__ = [
     "BackendError",
     "ConfigurationError",
     "ContextWindowError",
+    "EditConflict",
     "IncompleteOutputError",
     "IngestError",
+    "InvalidEdit",
     "LocalServerError",
     "ModelCallError",
     "ModelIntegrityError",
     "OutputValidationError",
+    "ReviewError",
     "SummarizerError",
     "TransportError",
     "UsageError",
@@ -67,6 +73,45 @@ class IngestError(SummarizerError):
 
 class ModelIntegrityError(SummarizerError):
     """Local model weights are missing, of the wrong version, or fail the sha256 check."""
+
+
+class ReviewError(SummarizerError):
+    """The review store refused a change: unknown brief, wrong status, stale version."""
+
+
+class EditConflict(ReviewError):
+    """Another editor saved the brief after ``base`` was read. Nothing is lost: the later
+    edit is kept as a conflicted version, and ``theirs`` / ``yours`` list each side's
+    field changes against the common base as (field, base value, new value)."""
+
+    def __init__(
+        self,
+        item_id: str,
+        *,
+        base: int,
+        current: int,
+        kept_as: int,
+        theirs: list[tuple[str, object, object]],
+        yours: list[tuple[str, object, object]],
+    ) -> None:
+        self.item_id = item_id
+        self.base, self.current, self.kept_as = base, current, kept_as
+        self.theirs, self.yours = theirs, yours
+        super().__init__(
+            f"{item_id}: version {current} was saved by someone else after you opened version "
+            f"{base}; your edit is kept as version {kept_as}, not current"
+        )
+
+
+class InvalidEdit(ReviewError):
+    """An editor's version fails the checks a model's brief must pass. ``errors`` maps a
+    field path (``quotes.0.quote``) to its message."""
+
+    def __init__(self, item_id: str, errors: dict[str, str]) -> None:
+        self.item_id = item_id
+        self.errors = errors
+        shown = "; ".join(f"{k}: {v}" for k, v in errors.items())
+        super().__init__(f"{item_id}: the edit was not saved: {shown}")
 
 
 class ModelCallError(SummarizerError):

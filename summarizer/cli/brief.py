@@ -43,16 +43,23 @@ def _summary_lines(s: RunSummary, cache_dir: Path | None) -> list[str]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Write DIR/<input stem>.<format> per article (default: JSON Lines or Markdown on stdout).",
 )
+@click.option(
+    "--review-db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File the drafts into this review store (env SUMMARIZER_REVIEW_DB).",
+)
 @model_options
 def brief(
     paths: tuple[Path, ...],
     fmt: str,
     out_dir: Path | None,
+    review_db: Path | None,
     no_cache: bool,
     **options: Any,
 ) -> None:
     """Brief every article in PATHS (files or folders)."""
-    settings = settings_from(use_cache=False if no_cache else None, **options)
+    settings = settings_from(use_cache=False if no_cache else None, review_db=review_db,
+                             **options)  # fmt: skip
     from ..brief.pipeline import brief_paths
     from ..render.output import dumps_result, write_results
     from ._report import Reporter
@@ -65,6 +72,16 @@ def brief(
     finally:
         report.stop()
 
+    if settings.review_db is not None:
+        from ..review.store import ReviewStore
+
+        store = ReviewStore(settings.review_db)
+        filed = [store.file(r.brief, r.article) for r in results if r.brief and r.article]
+        new = sum(1 for _, created in filed if created)
+        report.line(
+            f"review store {settings.review_db}: {new} new draft(s), "
+            f"{len(filed) - new} already filed"
+        )
     if out_dir is not None:
         written = write_results(results, out_dir, fmt)  # type: ignore[arg-type]
         report.line(f"wrote {len(written)} file(s) to {out_dir}")

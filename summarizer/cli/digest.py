@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..files import write_atomic
 from ._app import EXIT_OK, cli, model_options, settings_from
 
 
@@ -40,6 +41,16 @@ from ._app import EXIT_OK, cli, model_options, settings_from
     type=click.Path(path_type=Path, dir_okay=False),
     help="JSON file keeping story ids stable between runs (default: in the cache dir).",
 )
+@click.option(
+    "--include-unreviewed",
+    is_flag=True,
+    help="With a review store: also use briefs no editor approved yet, marked as such.",
+)
+@click.option(
+    "--review-db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Review store (env SUMMARIZER_REVIEW_DB): use approved versions.",
+)
 @model_options
 def digest(
     paths: tuple[Path, ...],
@@ -48,13 +59,20 @@ def digest(
     out: Path | None,
     aliases: Path | None,
     story_ids: Path | None,
+    include_unreviewed: bool,
+    review_db: Path | None,
     no_cache: bool,
     **options: Any,
 ) -> None:
-    """Brief the articles in PATHS (through the cache) and merge them into stories."""
-    settings = settings_from(use_cache=False if no_cache else None, **options)
+    """Brief the articles in PATHS (through the cache) and merge them into stories.
+
+    With a review store, only editor-approved versions are used, unless
+    --include-unreviewed (then drafts are used and marked UNREVIEWED)."""
+    settings = settings_from(use_cache=False if no_cache else None, review_db=review_db,
+                             **options)  # fmt: skip
     from ..digest import digest_paths, load_aliases
     from ..render.digest import render_digest_html, render_digest_markdown
+    from ..review.store import ReviewStore
 
     if story_ids is None and settings.use_cache:
         story_ids = settings.cache_dir / "story-ids.json"
@@ -64,6 +82,8 @@ def digest(
         day=day.date() if day else None,
         aliases=load_aliases(aliases) if aliases else None,
         id_store=story_ids,
+        review=ReviewStore(settings.review_db) if settings.review_db else None,
+        include_unreviewed=include_unreviewed,
     )
     if fmt == "json":
         text = result.model_dump_json(indent=2) + "\n"
@@ -74,13 +94,11 @@ def digest(
     if out is None:
         sys.stdout.write(text)
     else:
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
+        write_atomic(out, text)
     click.echo(
         f"{len(result.stories)} stories from "
         f"{sum(len(s.sources) for s in result.stories)} sources; "
-        f"{len(result.failures)} article(s) not briefed" + (f"; wrote {out}" if out else ""),
+        f"{len(result.failures)} article(s) not included" + (f"; wrote {out}" if out else ""),
         err=True,
     )
     sys.exit(EXIT_OK)

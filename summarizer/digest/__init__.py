@@ -5,7 +5,7 @@ Layers inside: ``wire`` (near-identical copies), ``stories`` (grouping), ``entit
 (the ``Digest`` schema).
 """
 
-from .build import DigestInput, build_digest, digest_paths, load_aliases
+from .build import DigestInput, build_digest, digest_inputs, digest_paths, load_aliases
 from .entities import AliasRules
 from .model import Digest, Story
 
@@ -15,6 +15,7 @@ __all__ = [
     "DigestInput",
     "Story",
     "build_digest",
+    "digest_inputs",
     "digest_paths",
     "load_aliases",
 ]

@@ -15,17 +15,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..brief.extraction import earlier_reason, names_in, places_in
 from ..brief.pipeline import brief_paths
+from ..brief.results import BriefResult
 from ..config import Settings
 from ..embeddings import embed
+from ..files import write_atomic
 from ..grounding import EVENT_WINDOW_DAYS
-from ..ingest import Article, load_articles
+from ..ingest import Article
 from ..prepared import PreparedArticle
+from ..review.store import ReviewStore
 from ..schema import EventBrief
 from .entities import AliasRules, fold_name
 from .model import Digest, DigestFailure, Story
@@ -33,7 +37,14 @@ from .reconcile import Member, reconcile
 from .stories import StoryItem, group_stories
 from .wire import wire_groups
 
-__all__ = ["RELATED_THRESHOLD", "DigestInput", "build_digest", "digest_paths", "load_aliases"]
+__all__ = [
+    "RELATED_THRESHOLD",
+    "DigestInput",
+    "build_digest",
+    "digest_inputs",
+    "digest_paths",
+    "load_aliases",
+]
 
 RELATED_THRESHOLD = 0.75
 _LEAD_SENTENCES = 3
@@ -44,6 +55,7 @@ _KEY_ROLES = ("perpetrator", "target", "victim")
 class DigestInput:
     article: Article
     brief: EventBrief
+    review: Literal["approved", "unreviewed"] | None = None  # None: no review store
 
 
 @dataclass
@@ -188,6 +200,7 @@ def build_digest(
             article=inputs[g[0]].article,
             brief=inputs[g[0]].brief,
             copies=tuple(inputs[i].article for i in g[1:]),
+            review=inputs[g[0]].review,
         )
         for g in groups
     ]
@@ -285,6 +298,36 @@ def load_aliases(path: Path) -> AliasRules:
     return AliasRules(same=data.get("same", []), different=data.get("different", []))
 
 
+def digest_inputs(
+    results: Sequence[BriefResult],
+    review: ReviewStore | None = None,
+    *,
+    include_unreviewed: bool = False,
+) -> tuple[list[DigestInput], list[DigestFailure]]:
+    """What the digest is made of: each brief, or with a review store its approved
+    version (filing the brief as a draft first, once); see ``digest_paths``."""
+    inputs, failures = [], []
+    for r in results:
+        if r.brief is None or r.article is None:
+            reason = r.failure.message if r.failure is not None else "no brief"
+            failures.append(DigestFailure(source_file=r.source, reason=reason))
+            continue
+        article = r.article
+        if review is None:
+            inputs.append(DigestInput(article, r.brief))
+            continue
+        item_id, _ = review.file(r.brief, article)
+        item = review.get(item_id)
+        if (approved := review.reviewed_brief(item)) is not None:
+            inputs.append(DigestInput(article, approved, review="approved"))
+        elif include_unreviewed and (draft := review.reviewed_brief(item, approved_only=False)):
+            inputs.append(DigestInput(article, draft, review="unreviewed"))
+        else:
+            reason = f"not approved in the review store (status {item.status}, brief {item_id})"
+            failures.append(DigestFailure(source_file=r.source, reason=reason))
+    return inputs, failures
+
+
 def digest_paths(
     paths: Sequence[Path | str],
     settings: Settings,
@@ -292,22 +335,21 @@ def digest_paths(
     day: date | None = None,
     aliases: AliasRules | None = None,
     id_store: Path | None = None,
+    review: ReviewStore | None = None,
+    include_unreviewed: bool = False,
 ) -> Digest:
     """Brief every article under ``paths`` (through the cache) and digest the briefs.
 
     ``id_store`` is a JSON file of article id -> story id, read before and written after,
     which keeps story ids stable from one run to the next.
+
+    With a ``review`` store, the briefs are filed there as drafts (once), and the digest
+    uses each article's approved version; unapproved ones are listed as not included,
+    unless ``include_unreviewed``, which uses their current version marked unreviewed.
+    A rejected brief is never used.
     """
     results, _ = brief_paths(paths, settings)
-    articles = {a.id: a for a in load_articles(paths, max_bytes=settings.max_article_bytes)
-                if isinstance(a, Article)}  # fmt: skip
-    inputs, failures = [], []
-    for r in results:
-        if r.brief is not None and r.article_id in articles:
-            inputs.append(DigestInput(articles[r.article_id], r.brief))
-        else:
-            reason = r.failure.message if r.failure is not None else "no brief"
-            failures.append(DigestFailure(source_file=r.source, reason=reason))
+    inputs, failures = digest_inputs(results, review, include_unreviewed=include_unreviewed)
     known: dict[str, str] = {}
     if id_store is not None and id_store.is_file():
         known = json.loads(id_store.read_text(encoding="utf-8"))
@@ -318,8 +360,5 @@ def digest_paths(
                 known[s.article_id] = story.id
                 for c in s.copies:
                     known[c] = story.id
-        id_store.parent.mkdir(parents=True, exist_ok=True)
-        tmp = id_store.with_suffix(".tmp")
-        tmp.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
-        tmp.replace(id_store)
+        write_atomic(id_store, json.dumps(known, indent=1, sort_keys=True))
     return digest

@@ -32,7 +32,7 @@ __all__ = [
     "digest_schema_documents",
 ]
 
-DIGEST_SCHEMA_VERSION = "1.0.0"
+DIGEST_SCHEMA_VERSION = "1.1.0"
 
 
 class _Model(BaseModel):
@@ -69,6 +69,11 @@ class Source(_Model):
     updates: list[str] = Field(
         default_factory=list,
         description="Earlier articles of the same outlet in this story, superseded by this one.",
+    )
+    review: Literal["approved", "unreviewed"] | None = Field(
+        None,
+        description="With a review store: 'approved' (an editor's approved version) or "
+        "'unreviewed' (a draft, included only when asked for); null without a store.",
     )
 
 

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import numpy as np
 
@@ -52,6 +53,7 @@ class Member:
     article: Article
     brief: EventBrief
     copies: tuple[Article, ...] = ()
+    review: Literal["approved", "unreviewed"] | None = None
 
     @property
     def id(self) -> str:
@@ -382,6 +384,7 @@ def reconcile(members: Sequence[Member], rules: AliasRules | None = None) -> Rec
             copies=[c.id for c in m.copies],
             copy_outlets=[c.outlet or "unknown outlet" for c in m.copies],
             updates=updates.get(m.id, []),
+            review=m.review,
         )
         for m in members
     ]

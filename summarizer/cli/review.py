@@ -1,0 +1,247 @@
+"""``summarizer review``: the editors' queue, from a terminal or in a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ._app import EXIT_OK, cli, settings_from
+
+if TYPE_CHECKING:
+    from ..review.store import ReviewStore
+
+_DB = click.option(
+    "--db",
+    "review_db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Review store (env SUMMARIZER_REVIEW_DB).",
+)
+
+
+def _store(review_db: Path | None) -> ReviewStore:
+    from ..errors import UsageError
+    from ..review.store import ReviewStore
+
+    settings = settings_from(review_db=review_db)
+    if settings.review_db is None:
+        raise UsageError("no review store: pass --db FILE or set SUMMARIZER_REVIEW_DB")
+    return ReviewStore(settings.review_db)
+
+
+def _editor(editor: str | None) -> str:
+    from ..errors import UsageError
+
+    if not editor:
+        raise UsageError("say who you are: --editor NAME (recorded with the change)")
+    return editor
+
+
+@cli.group()
+def review() -> None:
+    """Review drafted briefs: list, show, approve, reject, export, stats, serve."""
+
+
+@review.command("list")
+@_DB
+@click.option("--status", type=click.Choice(["draft", "approved", "rejected", "needs_changes"]))
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="Published on.")
+@click.option("--outlet")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def list_(
+    review_db: Path | None,
+    status: str | None,
+    day: dt.datetime | None,
+    outlet: str | None,
+    as_json: bool,
+) -> None:
+    """The queue: id, status, published, outlet, source, model."""
+    store = _store(review_db)
+    for item in store.items(status=status, day=day.date() if day else None, outlet=outlet):
+        row = {
+            "id": item.id,
+            "status": item.status,
+            "published": item.published.isoformat() if item.published else None,
+            "outlet": item.outlet,
+            "source": item.article.source,
+            "model": item.model,
+            "prompt_version": item.prompt_version,
+            "version": item.current_version,
+            "reviewed_by": item.reviewed_by,
+        }
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo(
+                f"{item.id}  {item.status:<13} {row['published'] or 'undated':<10} "
+                f"{(item.outlet or '-'):<16} v{item.current_version}  {item.article.source}"
+            )
+
+
+@review.command()
+@_DB
+@click.argument("item_id")
+@click.option("--version", "number", type=int, help="Default: the current version.")
+def show(review_db: Path | None, item_id: str, number: int | None) -> None:
+    """A brief's version as JSON, with its status, history and changes from the draft."""
+    from ..review.diff import changes
+
+    store = _store(review_db)
+    item = store.get(item_id)
+    version = store.version(item_id, number)
+    out = {
+        "id": item.id,
+        "source": item.article.source,
+        "status": item.status,
+        "version": version.number,
+        "kind": version.kind,
+        "author": version.author,
+        "changed_from_draft": [
+            {"field": p, "draft": a, "now": b}
+            for p, a, b in changes(store.version(item_id, 1).content, version.content)
+        ],
+        "content": version.content,
+        "log": [
+            {
+                "at": e.at.isoformat(),
+                "editor": e.editor,
+                "action": e.action,
+                "version": e.version,
+                "comment": e.comment,
+            }
+            for e in store.audit(item_id)
+        ],
+    }
+    click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+def _decide(review_db: Path | None, item_id: str, decision: str, editor: str | None,
+            comment: str | None, number: int | None) -> None:  # fmt: skip
+    store = _store(review_db)
+    version = number if number is not None else store.get(item_id).current_version
+    status = store.decide(item_id, decision, version=version, editor=_editor(editor),
+                          comment=comment)  # fmt: skip
+    click.echo(f"{item_id}: {status} (version {version})")
+
+
+_EDITOR = click.option("--editor", envvar="SUMMARIZER_EDITOR", help="Who decides (recorded).")
+_COMMENT = click.option("--comment", "-m", help="Why (needed to reject).")
+_VERSION = click.option(
+    "--version", "number", type=int, help="The version you reviewed (default: current)."
+)
+
+
+@review.command()
+@_DB
+@click.argument("item_ids", nargs=-1, required=True)
+@_EDITOR
+@_COMMENT
+@_VERSION
+def approve(review_db: Path | None, item_ids: tuple[str, ...], editor: str | None,
+            comment: str | None, number: int | None) -> None:  # fmt: skip
+    """Approve briefs (their current version, or --version)."""
+    for item_id in item_ids:
+        _decide(review_db, item_id, "approve", editor, comment, number)
+
+
+@review.command()
+@_DB
+@click.argument("item_ids", nargs=-1, required=True)
+@_EDITOR
+@_COMMENT
+@_VERSION
+def reject(review_db: Path | None, item_ids: tuple[str, ...], editor: str | None,
+           comment: str | None, number: int | None) -> None:  # fmt: skip
+    """Reject briefs; a comment saying why is required."""
+    for item_id in item_ids:
+        _decide(review_db, item_id, "reject", editor, comment, number)
+
+
+@review.command()
+@_DB
+@click.option("--status", default="approved", show_default=True,
+              type=click.Choice(["draft", "approved", "rejected", "needs_changes"]))  # fmt: skip
+def export(review_db: Path | None, status: str) -> None:
+    """Briefs as JSON Lines: the approved version (or the current one for other statuses),
+    with its provenance and review record."""
+    store = _store(review_db)
+    for item in store.items(status=status):
+        number = item.approved_version or item.current_version
+        content = store.version(item.id, number).content
+        record = {
+            **content,
+            "provenance": item.provenance.model_dump(mode="json"),
+            "review": {
+                "id": item.id,
+                "status": item.status,
+                "version": number,
+                "reviewed_by": item.reviewed_by,
+                "reviewed_at": item.reviewed_at.isoformat() if item.reviewed_at else None,
+                "comment": item.review_comment,
+            },
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@review.command()
+@_DB
+@click.option("--json", "as_json", is_flag=True)
+def stats(review_db: Path | None, as_json: bool) -> None:
+    """Per model and prompt version: share approved unchanged, fields editors changed."""
+    rows = _store(review_db).stats()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        share = r["approved_unchanged_share"]
+        shown = "-" if share is None else f"{share:.0%}"
+        click.echo(
+            f"{r['model']} / {r['prompt_version']}: {r['briefs']} briefs, {r['approved']} "
+            f"approved ({shown} unchanged), {r['rejected']} rejected"
+        )
+        for field, n in r["fields_changed"].items():
+            click.echo(f"  {field}: changed in {n} approved brief(s)")
+
+
+@review.command()
+@_DB
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--story-ids", type=click.Path(path_type=Path, dir_okay=False),
+              help="The digest's story ids, for the queue's story filter.")  # fmt: skip
+def serve(review_db: Path | None, host: str, port: int, story_ids: Path | None) -> None:
+    """Serve the review page (loopback unless --host says otherwise)."""
+    import uvicorn
+
+    from ..web.app import create_app
+
+    settings = settings_from(review_db=review_db)
+    store = _store(review_db)
+    editors = dict(settings.review_editors)
+    if not editors:
+        token = secrets.token_urlsafe(16)
+        editors = {"editor": token}
+        click.echo(
+            f"No editors configured (SUMMARIZER_REVIEW_EDITORS); for this run, sign in as "
+            f"'editor' with the token: {token}",
+            err=True,
+        )
+    story_file = story_ids or settings.cache_dir / "story-ids.json"
+    stories: dict[str, Any] = {}
+    if story_file.is_file():
+        stories = json.loads(story_file.read_text(encoding="utf-8"))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"WARNING: binding {host}: the review page is reachable from other machines. "
+            "Use HTTPS in front of it and strong editor tokens.",
+            err=True,
+        )
+    app = create_app(store, editors=editors, story_ids=stories)
+    click.echo(f"Review page: http://{host}:{port}/  (store {store.path})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    sys.exit(EXIT_OK)

@@ -1,0 +1,1 @@
+"""The review page (FastAPI, Jinja2, vendored htmx) over the review store."""

@@ -1,0 +1,290 @@
+"""The review page: a server-rendered FastAPI app over the review store.
+
+Pages are Jinja2 templates (autoescaped: article text and model output are untrusted),
+htmx (vendored in ``static/``) boosts links and forms into partial page swaps, and every
+page works without script. Security:
+
+- Content-Security-Policy: scripts and styles only from this server, no inline code,
+  no framing, forms post only here. htmx runs with eval and script tags off.
+- CSRF (``asgi-csrf``): every POST must carry the token from the page, including
+  requests without cookies (the library lets those through unless told: every POST
+  path is listed in ``always_protect``).
+- Editors sign in with a token configured for them (``SUMMARIZER_REVIEW_EDITORS``); the
+  session cookie is signed; every change records the editor's name.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from asgi_csrf import asgi_csrf
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp
+
+from ..errors import EditConflict, InvalidEdit, ReviewError
+from ..prepared import PreparedArticle
+from ..review.diff import changes
+from ..review.form import (
+    FIELD_PREFIX,
+    REMOVE_PREFIX,
+    content_from_form,
+    form_fields,
+    locate_evidence,
+)
+from ..review.store import STATUSES, Item, ReviewStore
+
+__all__ = ["CSP", "create_app"]
+
+HERE = Path(__file__).parent
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+POST_PATHS = frozenset({"/login", "/logout", "/save", "/decide"})
+
+
+def _segments(text: str, spans: list[Any]) -> list[dict[str, Any]]:
+    """The article as plain and highlighted pieces; an overlapping span is linked from
+    the piece already highlighted rather than cut into it."""
+    located = sorted((s for s in spans if s.start is not None), key=lambda s: (s.start, -s.end))
+    out: list[dict[str, Any]] = []
+    pos = 0
+    for s in located:
+        if s.start < pos:  # overlaps one already shown
+            if out and out[-1]["paths"]:
+                out[-1]["paths"].append(s.path)
+            continue
+        if s.start > pos:
+            out.append({"text": text[pos : s.start], "paths": []})
+        out.append({"text": text[s.start : s.end], "paths": [s.path]})
+        pos = s.end
+    out.append({"text": text[pos:], "paths": []})
+    return out
+
+
+def create_app(
+    store: ReviewStore,
+    *,
+    editors: Mapping[str, str],
+    secret: str | None = None,
+    story_ids: Mapping[str, str] | None = None,
+    https_only: bool = False,
+) -> ASGIApp:
+    """The review app. ``editors`` maps a name to its sign-in token; ``story_ids`` maps
+    an article id to its story (from the digest's id store) for the queue's filter."""
+    if not editors:
+        raise ReviewError("no editors configured: set SUMMARIZER_REVIEW_EDITORS")
+    secret = secret or secrets.token_urlsafe(32)
+    stories = dict(story_ids or {})
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def editor_of(request: Request) -> str | None:
+        name = request.session.get("editor")
+        return name if name in editors else None
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("editor", editor_of(request))
+        context["csrftoken"] = request.scope["csrftoken"]()
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    def to_login(request: Request) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.get("/login")
+    def login_form(request: Request, next: str = "/") -> HTMLResponse:
+        return page(request, "login.html", next=next if next.startswith("/") else "/")
+
+    @app.post("/login", response_model=None)
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        token = str(form.get("token", ""))
+        name = next(
+            (n for n, t in editors.items() if hmac.compare_digest(t.encode(), token.encode())),
+            None,
+        )
+        if name is None:
+            return page(request, "login.html", 401, next="/", error="That token is not known.")
+        request.session["editor"] = name
+        target = str(form.get("next", "/"))
+        return RedirectResponse(target if target.startswith("/") else "/", status_code=303)
+
+    @app.post("/logout")
+    def logout(request: Request) -> RedirectResponse:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    def queue_items(status: str, day: str, outlet: str, story: str) -> list[Item]:
+        items = store.items(
+            status=status or None,
+            day=date.fromisoformat(day) if day else None,
+            outlet=outlet or None,
+        )
+        if story:
+            items = [i for i in items if stories.get(i.article.id) == story]
+        return items
+
+    @app.get("/", response_model=None)
+    def queue(
+        request: Request, status: str = "draft", day: str = "", outlet: str = "", story: str = ""
+    ) -> Response:
+        if editor_of(request) is None:
+            return to_login(request)
+        if status not in ("", *STATUSES):
+            status = "draft"
+        try:
+            items = queue_items(status, day, outlet, story)
+        except ValueError:
+            items, day = [], ""
+        return page(
+            request,
+            "queue.html",
+            items=items,
+            stories=stories,
+            statuses=STATUSES,
+            outlets=store.outlets(),
+            story_names=sorted(set(stories.values())),
+            filters={"status": status, "day": day, "outlet": outlet, "story": story},
+        )
+
+    def brief_page(
+        request: Request,
+        item_id: str,
+        *,
+        status: int = 200,
+        content: dict[str, Any] | None = None,
+        errors: Mapping[str, str] | None = None,
+        conflict: EditConflict | None = None,
+        message: str | None = None,
+    ) -> HTMLResponse:
+        item = store.get(item_id)
+        current = store.version(item_id)
+        draft = store.version(item_id, 1)
+        shown = content if content is not None else current.content
+        prepared = PreparedArticle(item.article)
+        spans = locate_evidence(shown, prepared)
+        queue_ids = [i.id for i in store.items(status="draft")]
+        later = [i for i in queue_ids if i != item_id]
+        return page(
+            request,
+            "brief.html",
+            status,
+            item=item,
+            base=current.number,
+            fields=form_fields(shown),
+            errors=dict(errors or {}),
+            spans={s.path: s for s in spans},
+            missing=[s for s in spans if s.start is None],
+            segments=_segments(item.article.text, spans),
+            from_draft=changes(draft.content, current.content),
+            versions=store.versions(item_id),
+            audit=store.audit(item_id),
+            conflict=conflict,
+            message=message,
+            next_id=later[0] if later else None,
+            field_prefix=FIELD_PREFIX,
+            remove_prefix=REMOVE_PREFIX,
+            story=stories.get(item.article.id),
+        )
+
+    @app.get("/briefs/{item_id}", response_model=None)
+    def show(request: Request, item_id: str, saved: int | None = None) -> Response:
+        if editor_of(request) is None:
+            return to_login(request)
+        try:
+            return brief_page(
+                request, item_id, message=f"Saved as version {saved}." if saved else None
+            )
+        except ReviewError as exc:
+            return page(request, "error.html", 404, message=str(exc))
+
+    @app.post("/save", response_model=None)
+    async def save(request: Request) -> Response:
+        editor = editor_of(request)
+        if editor is None:
+            return to_login(request)
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        item_id = form.get("item_id", "")
+        try:
+            base = int(form.get("base", ""))
+            draft = store.version(item_id, 1).content
+        except (ValueError, ReviewError) as exc:
+            return page(request, "error.html", 400, message=str(exc))
+        content = content_from_form(form, draft)
+        try:
+            number = store.save(
+                item_id, content, base=base, editor=editor, comment=form.get("comment") or None
+            )
+        except InvalidEdit as exc:
+            return brief_page(request, item_id, status=422, content=content, errors=exc.errors,
+                              message="Not saved: fix the fields marked below.")  # fmt: skip
+        except EditConflict as exc:
+            return brief_page(request, item_id, status=409, conflict=exc,
+                              message=str(exc))  # fmt: skip
+        return RedirectResponse(f"/briefs/{item_id}?saved={number}", status_code=303)
+
+    @app.post("/decide", response_model=None)
+    async def decide(request: Request) -> Response:
+        editor = editor_of(request)
+        if editor is None:
+            return to_login(request)
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        item_id = form.get("item_id", "")
+        try:
+            store.decide(
+                item_id,
+                form.get("decision", ""),
+                version=int(form.get("version", "0")),
+                editor=editor,
+                comment=form.get("comment") or None,
+            )
+        except (ValueError, ReviewError) as exc:
+            try:
+                return brief_page(request, item_id, status=409, message=str(exc))
+            except ReviewError:
+                return page(request, "error.html", 400, message=str(exc))
+        following = [i.id for i in store.items(status="draft")]
+        target = f"/briefs/{following[0]}" if following else "/?status=approved"
+        return RedirectResponse(target, status_code=303)
+
+    @app.get("/briefs/{item_id}/export.json")
+    def export(request: Request, item_id: str) -> Response:
+        if editor_of(request) is None:
+            return to_login(request)
+        return Response(
+            json.dumps(store.version(item_id).content, ensure_ascii=False, indent=2),
+            media_type="application/json",
+        )
+
+    sessions = SessionMiddleware(
+        app, secret_key=secret, session_cookie="summarizer_review", same_site="strict",
+        https_only=https_only,
+    )  # fmt: skip
+    protected: ASGIApp = asgi_csrf(
+        sessions,
+        signing_secret=secret,
+        always_protect=POST_PATHS,  # cookie-less POSTs too
+        cookie_samesite="Strict",
+    )
+    return protected
