@@ -186,3 +186,16 @@ def test_event_types_load_without_changing_the_callers_logging() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["('Disaster/Accident', 'Natural disaster')", "30 0"]
+
+
+def test_a_kind_of_event_the_article_never_uses_is_not_taken() -> None:
+    """The model's "what" must use the article's words and name nobody: an example
+    copied from the instructions ("flood") or a name ("Gunmen ...") is not a kind of
+    event of this article, and falls back to the lead sentence."""
+    from summarizer.brief.extraction import kind_in_article
+
+    prepared = PreparedArticle(_article())
+    assert kind_in_article("shooting of police officers", prepared)
+    assert kind_in_article("checkpoints attack", prepared)  # "checkpoint" is in the text
+    assert not kind_in_article("flood", prepared)
+    assert not kind_in_article("Gunmen at a checkpoint", prepared)  # a name, not a kind

@@ -69,6 +69,7 @@ __all__ = [
     "earlier_reason",
     "facts_model",
     "figure_candidates",
+    "kind_in_article",
     "lead",
     "lead_summary",
     "names_by_role",
@@ -289,10 +290,12 @@ class Facts(_Answer):
     def _against_the_article(self, info: ValidationInfo) -> Self:
         """Names must be the article's, else the model is asked again. (Which sentence
         numbers may be chosen is in the schema itself: see ``facts_model``.)"""
-        if len(self.what) > 60:
-            raise ValueError("what: say what kind of event it is in two to four words")
         if (prepared := _prepared(info)) is None:
             return self
+        if len(self.what) > 60 or not kind_in_article(self.what, prepared):
+            # Not asked again (the other facts stand): the kind of event is then read
+            # from the lead sentence, and the headline is not built from it.
+            self.what = ""
         self.perpetrator = _named(self.perpetrator, prepared, "perpetrator")
         self.target = _named(self.target, prepared, "target")
         self.place = _named(self.place, prepared, "place")
@@ -434,6 +437,21 @@ class Extraction:
 
 
 SUMMARY_MAX_WORDS = 80
+_KIND_WORD = re.compile(r"[a-z]{4,}")
+
+
+def kind_in_article(what: str, prepared: PreparedArticle) -> bool:
+    """Whether a "kind of event" answer is the article's: some word of it (4+ letters,
+    compared on its first five, so "strikes" meets "strike") occurs in the article, and
+    it names nobody from the lead (a small model answers "who" for "what", or copies an
+    example from its instructions: seen, a flood for an article that mentions none)."""
+    words = {w[:5] for w in _KIND_WORD.findall(fold(prepared.article.text))}
+    if not any(w[:5] in words for w in _KIND_WORD.findall(fold(what))):
+        return False
+    lead_names = names_in(prepared.numbered[lead(prepared) - 1])
+    return not any(fold(name) in fold(what) for name in lead_names)
+
+
 HEADLINE_MAX_WORDS = 15  # the brief's own limit
 
 
@@ -442,8 +460,7 @@ def plain_headline(facts: Facts, prepared: PreparedArticle) -> str | None:
     the kind of event and its place ("Flash flood in Kaduna"); None if neither passes
     the headline checks (then the wording question is asked)."""
     candidates = [prepared.article.title] if prepared.article.title else []
-    what = facts.what.strip()
-    if what:
+    if what := facts.what.strip():
         what = what[0].upper() + what[1:]
         candidates.append(f"{what} in {facts.place}" if facts.place else what)
     for headline in candidates:

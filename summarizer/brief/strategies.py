@@ -220,7 +220,7 @@ class QuestionsStrategy(_Prompted):
             headline = headline or wording.headline
         answers = ex.Extraction(
             event=n,
-            event_type=nearest_event_type(facts.what if facts else sentences[n - 1]),
+            event_type=nearest_event_type(facts.what if facts and facts.what else sentences[n - 1]),
             headline=headline,
             summary=summary,
             date=facts.day_sentence if facts else None,
