@@ -151,7 +151,7 @@ class QuestionsStrategy(_Prompted):
     """Focused questions over the same numbered article (``extraction``)."""
 
     name = "questions"
-    version = "2"
+    version = "3"
     default_prompt = "brief-questions-v2"
 
     def __init__(self, prompt: PromptTemplate | None = None) -> None:

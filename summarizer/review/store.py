@@ -96,6 +96,7 @@ class Item:
     review_comment: str | None
     updated_at: datetime
     provenance: Provenance
+    headline: str = ""  # the current version's
 
     @property
     def outlet(self) -> str | None:
@@ -230,6 +231,11 @@ class ReviewStore:
         draft = db.execute(
             "SELECT provenance FROM versions WHERE brief_id = ? AND number = 1", (row["id"],)
         ).fetchone()
+        current = db.execute(
+            "SELECT json_extract(content, '$.headline') FROM versions"
+            " WHERE brief_id = ? AND number = ?",
+            (row["id"], row["current_version"]),
+        ).fetchone()
         return Item(
             id=row["id"],
             article=Article.model_validate_json(row["article_json"]),
@@ -245,6 +251,7 @@ class ReviewStore:
             review_comment=row["review_comment"],
             updated_at=datetime.fromisoformat(row["updated_at"]),
             provenance=Provenance.model_validate_json(draft["provenance"]),
+            headline=current[0] or "",
         )
 
     _SELECT = (
