@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..brief.results import BriefResult
+from ..files import write_atomic
 from .markdown import render_markdown
 
 __all__ = ["Format", "dumps_result", "write_results"]
@@ -36,6 +37,6 @@ def write_results(results: Sequence[BriefResult], out_dir: Path, fmt: Format) ->
         if seen[stem] > 1:
             stem = f"{stem}-{seen[stem]}"
         path = out_dir / f"{stem}.{fmt}"
-        path.write_text(dumps_result(result, fmt), encoding="utf-8")
+        write_atomic(path, dumps_result(result, fmt))  # never a partial file
         written.append(path)
     return written
