@@ -7,36 +7,20 @@ not model output).
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from html import unescape
 from pathlib import Path
-
-import pytest
 
 from summarizer.digest import DigestInput, build_digest
 from summarizer.render.digest import render_digest_html, render_digest_markdown
 
 from .test_digest import hand_article, hand_brief, killed
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 HOSTILE = (
     "Police said three people were killed <script>window.pwned = 1;"
     "document.title = 'pwned'</script> in the attack on Tuesday. "
     'A witness said "<img src=x onerror=\\"window.pwned=2\\">" was written on the wall.'
 )
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium at /usr/bin/chromium (apt-get install chromium)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def hostile_digest_html() -> str:

@@ -25,7 +25,6 @@ from summarizer.web.app import CSP, create_app
 from .test_digest import hand_article, hand_brief
 from .test_review_store import seed_briefs
 
-CHROMIUM = "/usr/bin/chromium"
 EDITORS = {"alice": "alice-token-1", "bob": "bob-token-2"}
 HOSTILE = (
     "Police said two people were hurt <script>window.pwned = 1;</script> in the blast on "
@@ -67,17 +66,6 @@ def store(tmp_path: Path) -> ReviewStore:
 def live(store: ReviewStore) -> Iterator[str]:
     with LiveServer(store) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium at /usr/bin/chromium (apt-get install chromium)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def signed_in(browser: Any, url: str, editor: str) -> Any:

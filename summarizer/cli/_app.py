@@ -61,6 +61,13 @@ def cli() -> None:
     """Structured, verifiable event briefs of news articles."""
 
 
+review_db_option = click.option(
+    "--review-db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The review store, a SQLite file (env SUMMARIZER_REVIEW_DB).",
+)
+
+
 def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The options that choose and tune the model, shared by every command that briefs."""
     for option in reversed(_MODEL_OPTIONS):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._app import EXIT_FAILED_ARTICLES, EXIT_OK, cli, model_options, settings_from
+from ._app import EXIT_FAILED_ARTICLES, EXIT_OK, cli, model_options, review_db_option, settings_from
 
 if TYPE_CHECKING:
     from ..brief.results import RunSummary
@@ -43,11 +43,7 @@ def _summary_lines(s: RunSummary, cache_dir: Path | None) -> list[str]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Write DIR/<input stem>.<format> per article (default: JSON Lines or Markdown on stdout).",
 )
-@click.option(
-    "--review-db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="File the drafts into this review store (env SUMMARIZER_REVIEW_DB).",
-)
+@review_db_option
 @model_options
 def brief(
     paths: tuple[Path, ...],

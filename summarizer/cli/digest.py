@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..files import write_atomic
-from ._app import EXIT_OK, cli, model_options, settings_from
+from ._app import EXIT_OK, cli, model_options, review_db_option, settings_from
 
 
 @cli.command()
@@ -46,11 +46,7 @@ from ._app import EXIT_OK, cli, model_options, settings_from
     is_flag=True,
     help="With a review store: also use briefs no editor approved yet, marked as such.",
 )
-@click.option(
-    "--review-db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Review store (env SUMMARIZER_REVIEW_DB): use approved versions.",
-)
+@review_db_option
 @model_options
 def digest(
     paths: tuple[Path, ...],

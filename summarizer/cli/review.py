@@ -11,26 +11,23 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._app import EXIT_OK, cli, settings_from
+from ..review.status import STATUSES
+from ._app import EXIT_OK, cli, review_db_option, settings_from
 
 if TYPE_CHECKING:
+    from ..config import Settings
     from ..review.store import ReviewStore
 
-_DB = click.option(
-    "--db",
-    "review_db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Review store (env SUMMARIZER_REVIEW_DB).",
-)
+_DB = review_db_option
 
 
-def _store(review_db: Path | None) -> ReviewStore:
+def _store(review_db: Path | None, settings: Settings | None = None) -> ReviewStore:
     from ..errors import UsageError
     from ..review.store import ReviewStore
 
-    settings = settings_from(review_db=review_db)
+    settings = settings or settings_from(review_db=review_db)
     if settings.review_db is None:
-        raise UsageError("no review store: pass --db FILE or set SUMMARIZER_REVIEW_DB")
+        raise UsageError("no review store: pass --review-db FILE or set SUMMARIZER_REVIEW_DB")
     return ReviewStore(settings.review_db)
 
 
@@ -49,7 +46,7 @@ def review() -> None:
 
 @review.command("list")
 @_DB
-@click.option("--status", type=click.Choice(["draft", "approved", "rejected", "needs_changes"]))
+@click.option("--status", type=click.Choice(STATUSES))
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="Published on.")
 @click.option("--outlet")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
@@ -136,36 +133,26 @@ _VERSION = click.option(
 )
 
 
-@review.command()
-@_DB
-@click.argument("item_ids", nargs=-1, required=True)
-@_EDITOR
-@_COMMENT
-@_VERSION
-def approve(review_db: Path | None, item_ids: tuple[str, ...], editor: str | None,
-            comment: str | None, number: int | None) -> None:  # fmt: skip
-    """Approve briefs (their current version, or --version)."""
-    for item_id in item_ids:
-        _decide(review_db, item_id, "approve", editor, comment, number)
+def _decision_command(decision: str, doc: str) -> None:
+    @review.command(name=decision, help=doc)
+    @_DB
+    @click.argument("item_ids", nargs=-1, required=True)
+    @_EDITOR
+    @_COMMENT
+    @_VERSION
+    def command(review_db: Path | None, item_ids: tuple[str, ...], editor: str | None,
+                comment: str | None, number: int | None) -> None:  # fmt: skip
+        for item_id in item_ids:
+            _decide(review_db, item_id, decision, editor, comment, number)
+
+
+_decision_command("approve", "Approve briefs (their current version, or --version).")
+_decision_command("reject", "Reject briefs; a comment saying why is required.")
 
 
 @review.command()
 @_DB
-@click.argument("item_ids", nargs=-1, required=True)
-@_EDITOR
-@_COMMENT
-@_VERSION
-def reject(review_db: Path | None, item_ids: tuple[str, ...], editor: str | None,
-           comment: str | None, number: int | None) -> None:  # fmt: skip
-    """Reject briefs; a comment saying why is required."""
-    for item_id in item_ids:
-        _decide(review_db, item_id, "reject", editor, comment, number)
-
-
-@review.command()
-@_DB
-@click.option("--status", default="approved", show_default=True,
-              type=click.Choice(["draft", "approved", "rejected", "needs_changes"]))  # fmt: skip
+@click.option("--status", default="approved", show_default=True, type=click.Choice(STATUSES))
 def export(review_db: Path | None, status: str) -> None:
     """Briefs as JSON Lines: the approved version (or the current one for other statuses),
     with its provenance and review record."""
@@ -221,7 +208,7 @@ def serve(review_db: Path | None, host: str, port: int, story_ids: Path | None) 
     from ..web.app import create_app
 
     settings = settings_from(review_db=review_db)
-    store = _store(review_db)
+    store = _store(review_db, settings)
     editors = dict(settings.review_editors)
     if not editors:
         token = secrets.token_urlsafe(16)

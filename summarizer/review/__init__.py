@@ -1,5 +1,5 @@
-"""Editors' review of drafted briefs: the SQLite store, versions, decisions, differences."""
+"""Editors' review of drafted briefs: the SQLite store (``store``), versions, decisions
+(``status``), field differences (``diff``), the brief as a form (``form``).
 
-from .store import Item, ReviewStore, Version, brief_key
-
-__all__ = ["Item", "ReviewStore", "Version", "brief_key"]
+Nothing is imported here, so that the CLI can read ``status`` without loading the store.
+"""

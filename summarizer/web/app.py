@@ -41,7 +41,8 @@ from ..review.form import (
     form_fields,
     locate_evidence,
 )
-from ..review.store import STATUSES, Item, ReviewStore
+from ..review.status import STATUSES
+from ..review.store import Item, ReviewStore
 
 __all__ = ["CSP", "create_app"]
 
@@ -219,12 +220,19 @@ def create_app(
         except ReviewError as exc:
             return page(request, "error.html", 404, message=str(exc))
 
-    @app.post("/save", response_model=None)
-    async def save(request: Request) -> Response:
+    async def signed_form(request: Request) -> tuple[str, dict[str, str]] | Response:
+        """The editor and the posted form, or the way to the sign-in page."""
         editor = editor_of(request)
         if editor is None:
             return to_login(request)
-        form = {k: str(v) for k, v in (await request.form()).items()}
+        return editor, {k: str(v) for k, v in (await request.form()).items()}
+
+    @app.post("/save", response_model=None)
+    async def save(request: Request) -> Response:
+        posted = await signed_form(request)
+        if isinstance(posted, Response):
+            return posted
+        editor, form = posted
         item_id = form.get("item_id", "")
         try:
             base = int(form.get("base", ""))
@@ -246,10 +254,10 @@ def create_app(
 
     @app.post("/decide", response_model=None)
     async def decide(request: Request) -> Response:
-        editor = editor_of(request)
-        if editor is None:
-            return to_login(request)
-        form = {k: str(v) for k, v in (await request.form()).items()}
+        posted = await signed_form(request)
+        if isinstance(posted, Response):
+            return posted
+        editor, form = posted
         item_id = form.get("item_id", "")
         try:
             store.decide(
