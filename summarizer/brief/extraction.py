@@ -5,15 +5,16 @@ The code works out what the model may choose from (``offer``): names in the lead
 places it names, sentences stating one casualty figure that is not about an earlier
 event, and sentences stating a recent day. One question follows, a small JSON object:
 **facts** (what kind of event, in a few words; perpetrator, target and place among the
-offered names; the killed, injured and day sentences among those offered),
-whose choices are enums in the schema (``facts_model``) so that the server's grammar
-holds the model to them. The summary is the article's own lead and the sentence after it
-(``lead_summary``), the headline the article's title or the kind of event and its place
-(``plain_headline``); only when those cannot serve is a second question, **wording**,
-asked for a written headline and summary. The code then copies each chosen sentence
-verbatim as evidence, reads dates and figures from it, takes sources from what the
-sentence itself says ("according to ...", "... said"), and validates the result as an
-ordinary ``BriefContent``.
+offered names, the target being the object of the lead's action when the article's
+grammar shows it, ``roles.aimed_at``, and then the only name offered; the killed,
+injured and day sentences among those offered), whose choices are enums in the schema
+(``facts_model``) so that the server's grammar holds the model to them. The summary is
+the article's own lead and the sentence after it (``lead_summary``), the headline the
+article's title or the kind of event and its place (``plain_headline``); only when those
+cannot serve is a second question, **wording**, asked for a written headline and
+summary. The code then copies each chosen sentence verbatim as evidence, reads dates and
+figures from it, takes sources from what the sentence itself says ("according to ...",
+"... said"), and validates the result as an ordinary ``BriefContent``.
 
 Why this shape (measured on a 2-core machine with a 0.5B model): one large JSON answer
 came back mostly empty; every output token costs ~0.06 s; a schema written into the
@@ -58,6 +59,7 @@ from ..grounding import (
 )
 from ..prepared import PreparedArticle, prepared_from
 from ..schema import BriefContent, unsupported_numbers
+from .roles import aimed_at
 
 __all__ = [
     "Extraction",
@@ -352,6 +354,7 @@ class Offer:
     event: int
     doers: tuple[str, ...]
     targets: tuple[str, ...]
+    target_affiliation: str | None
     places: tuple[str, ...]
     killed: tuple[int, ...]
     injured: tuple[int, ...]
@@ -366,6 +369,12 @@ def offer(prepared: PreparedArticle) -> Offer:
     n = lead(prepared)
     lead_sentence = prepared.numbered[n - 1]
     doers, targets = names_by_role(lead_sentence)
+    # The object of the lead's action, identified where the article names it, is the
+    # target: offered alone (the grammar then admits nothing else).
+    aim = aimed_at(prepared.numbered, n)
+    if aim is not None:
+        targets = [aim.name]
+        doers = [d for d in doers if fold(d) not in fold(aim.name)] or doers
     days = (
         []
         if recent_day(lead_sentence, prepared.article.published)
@@ -375,6 +384,7 @@ def offer(prepared: PreparedArticle) -> Offer:
         event=n,
         doers=tuple(doers),
         targets=tuple(targets),
+        target_affiliation=aim.affiliation if aim else None,
         places=tuple(places_in(lead_sentence)),
         killed=tuple(closest_first(prepared, figure_candidates(prepared, "killed"), n)),
         injured=tuple(closest_first(prepared, figure_candidates(prepared, "injured"), n)),
@@ -389,6 +399,10 @@ def _choice(values: tuple[Any, ...], free: Any, *, required: bool = False) -> An
     Sorted: a grammar's alternatives have no order, and ``typing`` caches a Literal by
     its set of values, so an unsorted one could carry another article's order into the
     schema (and so into the cache key)."""
+    # llama-cpp-python's schema-to-grammar converter mis-escapes a double quote or a
+    # backslash inside an enum value, and its server then stops (seen: a nickname in
+    # quotes); such a value is not offered.
+    values = tuple(v for v in values if not (isinstance(v, str) and ('"' in v or "\\" in v)))
     if not values:
         return (free, ...)
     allowed = Literal[tuple(sorted(values))]  # type: ignore[valid-type]
@@ -429,6 +443,7 @@ class Extraction:
     place: str | None = None
     perpetrator: str | None = None
     target: str | None = None
+    target_affiliation: str | None = None
     killed: list[int] = field(default_factory=list)
     injured: list[int] = field(default_factory=list)
 
@@ -559,7 +574,14 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
             {"name": x.perpetrator, "kind": "unknown", "role": "perpetrator", "affiliation": None}
         )
     if x.target and (not x.perpetrator or fold(x.target) != fold(x.perpetrator)):
-        actors.append({"name": x.target, "kind": "unknown", "role": "target", "affiliation": None})
+        actors.append(
+            {
+                "name": x.target,
+                "kind": "unknown",
+                "role": "target",
+                "affiliation": x.target_affiliation,
+            }
+        )
 
     casualties = []
     for kind in ("killed", "injured"):

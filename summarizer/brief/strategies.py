@@ -151,7 +151,7 @@ class QuestionsStrategy(_Prompted):
     """Focused questions over the same numbered article (``extraction``)."""
 
     name = "questions"
-    version = "3"
+    version = "4"
     default_prompt = "brief-questions-v2"
 
     def __init__(self, prompt: PromptTemplate | None = None) -> None:
@@ -227,6 +227,9 @@ class QuestionsStrategy(_Prompted):
             place=facts.place if facts else None,
             perpetrator=facts.perpetrator if facts else None,
             target=facts.target if facts else None,
+            target_affiliation=(
+                choices.target_affiliation if facts and facts.target == choices.targets[0] else None
+            ),
             killed=[facts.killed_sentence] if facts and facts.killed_sentence else [],
             injured=[facts.injured_sentence] if facts and facts.injured_sentence else [],
         )
