@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     seed: int | None = 0
     max_tokens: int = Field(1500, ge=64)
     timeout: float = Field(600.0, gt=0, description="seconds per HTTP request")
+    article_budget: float | None = Field(
+        1800.0, gt=0, description="seconds per article, every request, retry and wait included"
+    )
     transport_retries: int = Field(4, ge=0, le=20)
     retry_max_wait: float = Field(60.0, gt=0)
     fuzzy_threshold: float = Field(92.0, ge=50.0, le=100.0)

@@ -8,12 +8,13 @@ and any other caller use it rather than repeating the wiring. It closes what it 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..config import Settings
-from ..ingest import load_articles
+from ..ingest import Article, IngestFailure, scan
 from ..llm.backend import Backend
 from ..llm.pricing import load_prices
 from ..llm.registry import resolve_backend
@@ -39,6 +40,7 @@ def build_summarizer(settings: Settings, backend: Backend | None = None) -> Summ
             fuzzy_threshold=settings.fuzzy_threshold,
         ),
         prices=load_prices(settings.prices_file),
+        budget=settings.article_budget,
     )
 
 
@@ -47,15 +49,20 @@ def brief_paths(
     settings: Settings,
     *,
     backend: Backend | None = None,
-    on_start: Callable[[int], None] | None = None,
+    on_start: Callable[[Sequence[Article | IngestFailure]], None] | None = None,
     on_result: Callable[[BriefResult], None] | None = None,
 ) -> tuple[list[BriefResult], RunSummary]:
-    """Brief every article under ``paths``; results in input order, nothing dropped."""
+    """Brief every article under ``paths``; results in input order, nothing dropped.
+
+    ``on_start`` gets the inputs (articles and unreadable files) before any is briefed;
+    ``on_result`` each result the moment it is done (files written then survive a crash).
+    Files of a folder that are not read are listed in the summary's ``skipped``."""
     started = time.perf_counter()
     summarizer = build_summarizer(settings, backend)
-    items = load_articles(paths, max_bytes=settings.max_article_bytes)
+    found = scan(paths, max_bytes=settings.max_article_bytes)
+    items = found.items
     if on_start is not None:
-        on_start(len(items))
+        on_start(items)
     concurrency = settings.concurrency or summarizer.backend.capabilities.concurrency
     try:
         results = asyncio.run(
@@ -65,4 +72,6 @@ def brief_paths(
         summarizer.backend.close()
         if summarizer.cache is not None:
             summarizer.cache.close()
-    return results, summarizer.summarize(results, time.perf_counter() - started)
+    summary = summarizer.summarize(results, time.perf_counter() - started)
+    summary = dataclasses.replace(summary, skipped=[str(s) for s in found.skipped])
+    return results, summary

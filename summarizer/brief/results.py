@@ -73,6 +73,7 @@ class RunSummary:
     tokens_out: int
     cost_usd: float | None
     seconds: float
+    skipped: list[str] = field(default_factory=list)  # files of a folder not read, and why
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}

@@ -27,6 +27,7 @@ from ..ingest import Article, IngestFailure
 from ..llm.backend import Backend
 from ..llm.call import CallParams, CallUsage, Message, ModelCaller, map_error, response_schema
 from ..llm.pricing import estimate_cost
+from ..llm.retry import DEADLINE
 from ..prepared import PreparedArticle
 from ..schema import BriefContent, EventBrief, Provenance, Usage
 from .cache import BriefCache, CacheKey
@@ -61,12 +62,14 @@ class Summarizer:
         cache: BriefCache | None = None,
         params: GenerationParams | None = None,
         prices: dict[str, tuple[float, float]] | None = None,
+        budget: float | None = None,
     ) -> None:
         self.backend = backend
         self.strategy = strategy or FreeTextStrategy()
         self.cache = cache
         self.params = params or GenerationParams()
         self.prices = prices or {}
+        self.budget = budget  # seconds per article (transport retries stop past it)
         self.caller = ModelCaller(backend)
         # A fixed response model is hashed once; one built per article is forgotten
         # with its class.
@@ -121,6 +124,8 @@ class Summarizer:
 
         usage = CallUsage()
         asked = [0]
+        # Each article runs in its own task, so this deadline is its own.
+        DEADLINE.set(time.monotonic() + self.budget if self.budget else None)
 
         async def ask(
             messages: Sequence[Message], response_model: type[M], *, max_tokens: int | None = None

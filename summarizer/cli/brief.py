@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,14 +58,33 @@ def brief(
     settings = settings_from(use_cache=False if no_cache else None, review_db=review_db,
                              **options)  # fmt: skip
     from ..brief.pipeline import brief_paths
-    from ..render.output import dumps_result, write_results
+    from ..ingest import IngestFailure
+    from ..render.output import OutputFolder, dumps_result
     from ._report import Reporter
 
+    if TYPE_CHECKING:
+        from ..brief.results import BriefResult
+        from ..ingest import Article
+
     report = Reporter()
+    folder = OutputFolder(out_dir, fmt) if out_dir is not None else None  # type: ignore[arg-type]
+
+    def start(items: Sequence[Article | IngestFailure]) -> None:
+        report.start(len(items))
+        if folder is not None:
+            folder.plan(
+                (i.path, i.stem) if isinstance(i, IngestFailure) else (i.source, i.stem)
+                for i in items
+            )
+
+    def done(result: BriefResult) -> None:
+        # Written the moment it is done: a batch killed later keeps this file, whole.
+        if folder is not None:
+            folder.write(result)
+        report.result(result)
+
     try:
-        results, summary = brief_paths(
-            paths, settings, on_start=report.start, on_result=report.result
-        )
+        results, summary = brief_paths(paths, settings, on_start=start, on_result=done)
     finally:
         report.stop()
 
@@ -78,9 +98,8 @@ def brief(
             f"review store {settings.review_db}: {new} new draft(s), "
             f"{len(filed) - new} already filed"
         )
-    if out_dir is not None:
-        written = write_results(results, out_dir, fmt)  # type: ignore[arg-type]
-        report.line(f"wrote {len(written)} file(s) to {out_dir}")
+    if folder is not None:
+        report.line(f"wrote {len(folder.written)} file(s) to {out_dir}")
     else:
         # To stdout: JSON Lines (one brief per line) for machines, Markdown for people.
         for r in results:
@@ -88,6 +107,10 @@ def brief(
                 sys.stdout.write(json.dumps(r.to_json_dict(), ensure_ascii=False) + "\n")
             else:
                 sys.stdout.write(dumps_result(r, "md") + "\n")
+    if summary.skipped:
+        report.line(f"skipped {len(summary.skipped)} file(s) the tool does not read:")
+        for line in summary.skipped:
+            report.line(f"  {line}")
     for line in _summary_lines(summary, settings.cache_dir if settings.use_cache else None):
         report.line(line)
     sys.exit(EXIT_FAILED_ARTICLES if summary.failures else EXIT_OK)

@@ -189,10 +189,14 @@ def map_error(exc: BaseException, *, max_tokens: int) -> ModelCallError:
             status_code=exc.status_code,
             body=body,
         )
+    if isinstance(exc, openai.APIConnectionError) and isinstance(exc.__cause__, ModelCallError):
+        return exc.__cause__  # the transport's own account (a body that is not JSON ...)
     if isinstance(exc, openai.APITimeoutError):
         return TransportError("endpoint timed out after retries")
     if isinstance(exc, openai.APIConnectionError):
-        return TransportError(f"could not reach the endpoint after retries: {exc}")
+        cause = exc.__cause__
+        why = f"{exc} ({cause})" if cause is not None and str(cause) else str(exc)
+        return TransportError(f"could not reach the endpoint after retries: {why}")
     if isinstance(exc, ValidationError):
         return OutputValidationError(
             "the output failed validation", details=_validator_messages(exc)

@@ -9,12 +9,19 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 
-__all__ = ["RETRY_COUNTER", "RetryPolicy"]
+__all__ = ["DEADLINE", "RETRY_COUNTER", "RetryPolicy"]
 
 # Counts transport retries for whoever is listening in the current asyncio task; the
 # summariser sets a fresh list per article so concurrent articles do not mix.
 RETRY_COUNTER: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "summarizer_retry_counter", default=None
+)
+
+
+# The monotonic time by which the current article must be done (its time budget): no
+# transport retry starts, and no Retry-After is waited out, past it.
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "summarizer_deadline", default=None
 )
 
 

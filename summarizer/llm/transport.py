@@ -1,9 +1,12 @@
-"""Transport retries: 429 (honouring Retry-After), 5xx, timeouts, dropped connections.
+"""Transport retries: 429 (honouring Retry-After), 5xx, timeouts, dropped connections,
+and a 2xx whose body is not JSON (a proxy's error page).
 
 An httpx2 transport that wraps the real one and retries with tenacity: exponential
-backoff with full jitter, bounded in attempts and in wait. It sits *below* instructor,
-so a transport retry is never mistaken for a validation re-ask, and the openai client's
-own retries are switched off (``max_retries=0``) so nothing retries twice.
+backoff with full jitter, bounded in attempts, in each wait, and by the article's time
+budget (``retry.DEADLINE``): no retry starts, and no Retry-After is waited out, past it.
+It sits *below* instructor, so a transport retry is never mistaken for a validation re-
+ask, and the openai client's own retries are switched off (``max_retries=0``) so nothing
+retries twice.
 
 It must never retry a request that got a 4xx other than 408/409/429: those are the
 caller's mistake and repeating them only costs money.
@@ -12,6 +15,7 @@ caller's mistake and repeating them only costs money.
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from collections.abc import Callable
 
@@ -21,16 +25,31 @@ from tenacity import (
     RetryCallState,
     retry_if_exception_type,
     retry_if_result,
-    stop_after_attempt,
     wait_random_exponential,
 )
 
-from .retry import RETRY_COUNTER, RetryPolicy
+from ..errors import TransportError
+from .retry import DEADLINE, RETRY_COUNTER, RetryPolicy
 
 __all__ = ["RETRY_COUNTER", "RetryPolicy", "RetryTransport"]
 
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 520, 522, 524})
-RETRYABLE_EXCEPTIONS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
+
+
+class NotJSONResponse(TransportError):
+    """The endpoint answered 2xx with a body that is not JSON (a proxy's error page)."""
+
+
+class OverBudget(TransportError):
+    """The article's time budget ran out before the endpoint answered usefully."""
+
+
+RETRYABLE_EXCEPTIONS = (
+    httpx2.TimeoutException,
+    httpx2.NetworkError,
+    httpx2.RemoteProtocolError,
+    NotJSONResponse,
+)
 
 
 def _retry_after(response: httpx2.Response) -> float | None:
@@ -48,6 +67,14 @@ def _retry_after(response: httpx2.Response) -> float | None:
     except ValueError:
         parsed = email.utils.parsedate_to_datetime(value)
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _is_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
 
 
 class RetryTransport(httpx2.AsyncBaseTransport):
@@ -75,6 +102,15 @@ class RetryTransport(httpx2.AsyncBaseTransport):
                 return min(max(after, backoff), self.policy.max_wait)
         return backoff
 
+    def _stop(self, state: RetryCallState) -> bool:
+        """Out of attempts, or the next try would start after the article's deadline."""
+        if state.attempt_number >= self.policy.attempts:
+            return True
+        deadline = DEADLINE.get()
+        if deadline is None:
+            return False
+        return time.monotonic() + self._wait(state) >= deadline
+
     async def _before_sleep(self, state: RetryCallState) -> None:
         counter = RETRY_COUNTER.get()
         if counter is not None:
@@ -88,7 +124,7 @@ class RetryTransport(httpx2.AsyncBaseTransport):
         if self._sleep is not None:
             kwargs["sleep"] = self._sleep
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.policy.attempts),
+            stop=self._stop,
             wait=self._wait,
             retry=(
                 retry_if_exception_type(RETRYABLE_EXCEPTIONS)
@@ -104,9 +140,21 @@ class RetryTransport(httpx2.AsyncBaseTransport):
         return response
 
     async def _send(self, request: httpx2.Request) -> httpx2.Response:
+        deadline = DEADLINE.get()
+        if deadline is not None and time.monotonic() >= deadline:
+            raise OverBudget("the article's time budget ran out before an answer came")
         response = await self.inner.handle_async_request(request)
-        if response.status_code in RETRYABLE_STATUS:
-            await response.aread()  # so the body survives for the final error message
+        # Read here, inside the retries: a connection dropped halfway through the body
+        # is then retried like one dropped before it, and the body survives for the
+        # final error message. (Nothing here streams.)
+        await response.aread()
+        if response.is_success and not _is_json(response.content):
+            await response.aclose()
+            raise NotJSONResponse(
+                f"the endpoint answered HTTP {response.status_code} with a body that is not "
+                f"JSON ({response.headers.get('content-type', 'no content type')}): "
+                f"{response.text[:120]!r}"
+            )
         return response
 
     async def aclose(self) -> None:
