@@ -191,30 +191,36 @@ _BOILERPLATE = [
 # reads and of what evidence may quote, so nothing in it (a number, a name) can ground a
 # brief's fact; the rest of its paragraph stays.
 _INSTRUCTION = re.compile(
-    r"[^.!?\n]*\b(?:"
+    r"\b(?:"
     r"(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?"
     r"(?:previous|prior|above|earlier|preceding|system)\s+(?:instructions?|prompts?|rules?)"
     r"|(?:new|updated)\s+instructions?\s*:"
     r"|you\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language\s+model|chatbot)\b"
     r"|(?:system|developer)\s+(?:prompt|message)\s*:"
     r"|as\s+an\s+ai\s+(?:language\s+)?model"
-    r")[^.!?\n]*[.!?]?",
+    r")",
     re.IGNORECASE,
 )
+_SENTENCE_STOP = re.compile(r"[.!?\n]")
 
 
 def _without_instructions(offset: int, paragraph: str) -> list[tuple[int, str]]:
-    pieces: list[tuple[int, str]] = []
-    start = 0
+    """``paragraph`` as pieces around the sentences that hold an instruction (each cut
+    from the stop before it to the stop after it; linear in the paragraph's length)."""
+    cuts: list[tuple[int, int]] = []
     for match in _INSTRUCTION.finditer(paragraph):
-        pieces.append((start, paragraph[start : match.start()]))
-        start = match.end()
-    pieces.append((start, paragraph[start:]))
+        if cuts and match.start() < cuts[-1][1]:
+            continue
+        start = max(paragraph.rfind(c, 0, match.start()) for c in ".!?\n") + 1
+        after = _SENTENCE_STOP.search(paragraph, match.end())
+        cuts.append((start, after.end() if after else len(paragraph)))
     out = []
-    for at, piece in pieces:
-        stripped = piece.strip()
-        if stripped:
+    at = 0
+    for start, stop in [*cuts, (len(paragraph), len(paragraph))]:
+        piece = paragraph[at:start]
+        if stripped := piece.strip():
             out.append((offset + at + piece.find(stripped), stripped))
+        at = stop
     return out
 
 
@@ -241,6 +247,16 @@ def content_passages(article: Article) -> list[tuple[int, str]]:
 # --- files ---------------------------------------------------------------------------------
 
 
+# Terminal colour codes ("\x1b[31m") and other control characters a scraper leaves in:
+# not text, and their digits would pass for figures the article states.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(text: str) -> str:
+    return _CONTROLS.sub("", _ANSI.sub("", text))
+
+
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -256,6 +272,8 @@ def _read_text(path: Path, max_bytes: int) -> str:
         size = path.stat().st_size
     except OSError as exc:
         raise IngestError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if not path.is_file():  # a named pipe would block, a device never end
+        raise IngestError(path, "not a regular file")
     if size == 0:
         raise IngestError(path, "file is empty")
     if size > max_bytes:
@@ -284,10 +302,12 @@ def _read_text(path: Path, max_bytes: int) -> str:
         ) from exc
     if not text.strip():
         raise IngestError(path, "file holds only white space")
-    return text.replace("\r\n", "\n")
+    return _without_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _from_html(path: Path, html: str) -> Article:
+    if not re.search(r"<[a-zA-Z!/]", html):  # plain text saved under an .html name
+        return parse_text(html, str(path))
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
@@ -335,6 +355,7 @@ def _from_record(raw: Any, source: str) -> Article:
             f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {e['msg']}" for e in exc.errors()
         )
         raise IngestError(source, f"not an article record ({problems})") from exc
+    record.text = _without_controls(record.text)
     if not record.text.strip():
         raise IngestError(source, "record has empty text")
     return Article(
@@ -352,6 +373,9 @@ def _from_record(raw: Any, source: str) -> Article:
 
 def _from_json(path: Path, text: str) -> Iterator[Article | IngestFailure]:
     if path.suffix in {".jsonl", ".ndjson"}:
+        if not any(line.strip() for line in text.splitlines()):
+            yield IngestFailure(str(path), "holds no records")
+            return
         for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -367,6 +391,9 @@ def _from_json(path: Path, text: str) -> Iterator[Article | IngestFailure]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         yield IngestFailure(str(path), f"invalid JSON at line {exc.lineno}: {exc.msg}")
+        return
+    if data == []:
+        yield IngestFailure(str(path), "holds an empty list: no article records")
         return
     records = data if isinstance(data, list) else [data]
     for n, raw in enumerate(records, start=1):

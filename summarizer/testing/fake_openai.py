@@ -115,9 +115,10 @@ def brief_answer(article: str) -> dict[str, Any]:
     first words as headline, its first two sentences (clipped) as summary, the first
     "N ... killed" sentence as a casualty claim. Nothing is invented, so it validates."""
     sentences = _sentences(article) or ["The article is empty."]
-    first = sentences[0]
-    headline = " ".join(first.split()[:10]).rstrip('.,;:!?"”')
-    summary = [_clipped(s, 30) for s in sentences[:2]]
+    # Prose, not a heading or a byline: four words or more.
+    prose = [s for s in sentences if len(s.split()) >= 4] or sentences
+    headline = " ".join(prose[0].split()[:10]).rstrip('.,;:!?"”')
+    summary = [_clipped(s, 30) for s in prose[:2]]
     if len(summary) < 2:
         summary.append("No more is reported.")
     casualties = []
