@@ -18,8 +18,9 @@ are in the JSON Schema because llama.cpp's grammar honours them, which stops loo
 from __future__ import annotations
 
 import re
+import weakref
 from datetime import date, datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -207,8 +208,26 @@ def unsupported_numbers(text: str, source: GroundingSource) -> list[str]:
     return missing
 
 
+_SCHEMAS: weakref.WeakKeyDictionary[type[BaseModel], dict[str, dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Pydantic's JSON Schema, generated once per class and arguments (a class's
+        schema never changes). instructor asks for it on every call and generating the
+        brief's took ~40 ms, most of the per-article overhead (``benchmarks/load.py``).
+        A shallow copy is returned: a caller may set top-level keys (instructor's
+        tool-calling code copies before it changes anything deeper)."""
+        key = repr((args, sorted(kwargs.items())))
+        by_args = _SCHEMAS.setdefault(cls, {})
+        if (schema := by_args.get(key)) is None:
+            schema = by_args[key] = super().model_json_schema(*args, **kwargs)
+        return dict(schema)
 
 
 class EventDate(_Model):

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import contextvars
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -122,22 +122,20 @@ def response_schema(response_model: type[BaseModel]) -> dict[str, Any]:
     return response_model.model_json_schema()
 
 
-_ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+class _ValidationContext(dict[str, Any]):
+    """The validators' context, falsy on purpose.
 
+    instructor renders every message as a Jinja template whenever its ``context`` is
+    truthy (its own prompt templating): a sandbox built and each message compiled on
+    every call (measured ~11 ms of an article's overhead), and article text is not a
+    template ("{{ x }}" in a story must reach the model as written). It passes the
+    context on to validation whenever it ``is not None``, so a falsy one keeps the
+    validators' view of the article and skips the templating. Should instructor ever
+    drop a falsy context, the grounding checks would stop: the fault tests'
+    invented-quote case fails then."""
 
-def _literal(text: str) -> str:
-    """``text`` wrapped so that Jinja renders it unchanged.
-
-    instructor renders every message as a Jinja template whenever ``context=`` is given
-    (for its own prompt templating); article text is not a template, and "{{ x }}" in a
-    news story must reach the model as written, never be evaluated.
-    """
-    parts = _ENDRAW.split(text)
-    ends = _ENDRAW.findall(text)
-    out = "{% raw %}" + parts[0]
-    for end, part in zip(ends, parts[1:], strict=True):
-        out += "{% endraw %}{{ " + repr(end) + " }}{% raw %}" + part
-    return out + "{% endraw %}"
+    def __bool__(self) -> bool:
+        return False
 
 
 def _validator_messages(exc: ValidationError) -> list[dict[str, str]]:
@@ -217,6 +215,49 @@ def _third_party_errors() -> tuple[type[BaseException], ...]:
     )
 
 
+_CHECKED: set[type] = set()
+
+
+def _install_async_validator_memo() -> None:
+    """Remember instructor's async-validator check per class.
+
+    instructor walks the whole response model (every class of it, every member of
+    every base) twice per call to refuse async validators: ~7 ms of an article's
+    ~17 ms overhead, measured. A class's validators do not change after it is made,
+    so a class that passed once passes again; one that fails still raises every time
+    (``tests/test_llm_call.py`` keeps that so). Installed once, here, the only module
+    that imports instructor."""
+    from instructor.v2.validation import async_validators
+
+    original = async_validators.reject_async_validators
+    if getattr(original, "_summarizer_memo", False):
+        return
+
+    def reject_async_validators(response_model: Any) -> None:
+        if isinstance(response_model, type) and response_model in _CHECKED:
+            return
+        original(response_model)
+        if isinstance(response_model, type):
+            _CHECKED.add(response_model)
+
+    reject_async_validators._summarizer_memo = True  # type: ignore[attr-defined]
+    async_validators.reject_async_validators = reject_async_validators
+
+
+@lru_cache(maxsize=1024)
+def _wrapped(response_model: type[BaseModel]) -> type[BaseModel]:
+    """``response_model`` as instructor's ``ResponseSchema`` subclass, made once.
+
+    Given a plain model, instructor builds a new subclass on every call, so nothing
+    about it can be cached (its JSON Schema was generated afresh each time: ~40 ms of
+    an article's overhead, measured with ``benchmarks/load.py``)."""
+    import instructor
+
+    _install_async_validator_memo()
+    wrapped: type[BaseModel] = instructor.openai_schema(response_model)
+    return wrapped
+
+
 def _instructor_mode(mode: Mode) -> instructor.Mode:
     import instructor
 
@@ -290,12 +331,9 @@ class ModelCaller:
                 kwargs["seed"] = params.seed
             result.content = await client.create(
                 model=self.backend.model,
-                response_model=response_model,
-                messages=[
-                    {**m, "content": _literal(m["content"])}  # type: ignore[misc]
-                    for m in messages
-                ],
-                context=context,
+                response_model=_wrapped(response_model),  # type: ignore[arg-type]
+                messages=list(messages),  # type: ignore[arg-type]
+                context=_ValidationContext(context),
                 max_retries=params.max_attempts - 1,
                 **kwargs,
             )
