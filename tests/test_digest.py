@@ -55,6 +55,32 @@ def test_seeds_form_two_stories(seeds_digest: tuple[Digest, dict[str, Article]])
     assert groups == [["000"], ["001", "002", "003", "004"]]
 
 
+def test_the_commanders_spellings_are_one_person_each_traced_to_its_words(
+    seeds_digest: tuple[Digest, dict[str, Article]],
+) -> None:
+    """The gold's 'spelling/alias variants of one person, not three people'."""
+    digest, articles = seeds_digest
+    story = story_of(digest, "001_")
+    targets = [e for e in story.entities if e.role == "target" and len(e.spellings) > 1]
+    [commander] = targets
+    by_article = {
+        articles[a].stem[:3]: spelling.text
+        for spelling in commander.spellings
+        for a in spelling.articles
+    }
+    assert by_article == {
+        "001": "Wisam Mohammed Saber al-Saedi",
+        "003": "Abu Baqir al-Saadi",
+        "004": '"Abu Bakr" al-Saadi',
+    }
+    for stem, text in by_article.items():  # verbatim in its own article
+        article = next(a for a in articles.values() if a.stem.startswith(stem))
+        assert text in article.text
+    # The group's spellings are one entity too, apart from the person.
+    [group] = [e for e in story.entities if e.role == "group"]
+    assert {x.text for x in group.spellings} >= {"Kataib Hezbollah", "Kata’ib Hezbollah"}
+
+
 def test_the_undated_article_is_placed_by_content_and_marked(
     seeds_digest: tuple[Digest, dict[str, Article]],
 ) -> None:
@@ -260,6 +286,23 @@ def test_a_shared_surname_alone_does_not_join_two_people() -> None:
         ["Ahmed Karimi"],
         ["Reza Karimi"],
         ["Sara Karimi"],
+    ]
+
+
+def test_a_description_is_not_merged_into_the_group_it_names() -> None:
+    """Hand-written mentions: a group (an affiliation) and a description of one of its
+    members share every word of the group's name; they stay apart, while spellings of
+    the group still join."""
+    groups = group_mentions([
+        Mention("Harakat al-Sumud", "group", "a", "Outlet A"),
+        Mention("Harakat al Sumud", "group", "b", "Outlet B"),
+        Mention("Harakat al-Sumud commander", "target", "b", "Outlet B"),
+        Mention("member of Harakat al-Sumud", "target", "c", "Outlet C"),
+    ])  # fmt: skip
+    assert sorted(sorted(m.text for m in g.mentions) for g in groups) == [
+        ["Harakat al Sumud", "Harakat al-Sumud"],
+        ["Harakat al-Sumud commander"],
+        ["member of Harakat al-Sumud"],
     ]
 
 

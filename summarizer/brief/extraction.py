@@ -354,6 +354,9 @@ class Offer:
     event: int
     doers: tuple[str, ...]
     targets: tuple[str, ...]
+    # The target read from the lead's grammar, as the article prints it (offered in
+    # ``targets`` without quotation marks, which the server's grammar cannot hold).
+    target_verbatim: str | None
     target_affiliation: str | None
     places: tuple[str, ...]
     killed: tuple[int, ...]
@@ -373,7 +376,7 @@ def offer(prepared: PreparedArticle) -> Offer:
     # target: offered alone (the grammar then admits nothing else).
     aim = aimed_at(prepared.numbered, n)
     if aim is not None:
-        targets = [aim.name]
+        targets = [_grammar_safe(aim.name)]
         doers = [d for d in doers if fold(d) not in fold(aim.name)] or doers
     days = (
         []
@@ -384,12 +387,18 @@ def offer(prepared: PreparedArticle) -> Offer:
         event=n,
         doers=tuple(doers),
         targets=tuple(targets),
+        target_verbatim=aim.name if aim else None,
         target_affiliation=aim.affiliation if aim else None,
         places=tuple(places_in(lead_sentence)),
         killed=tuple(closest_first(prepared, figure_candidates(prepared, "killed"), n)),
         injured=tuple(closest_first(prepared, figure_candidates(prepared, "injured"), n)),
         days=tuple(days),
     )
+
+
+def _grammar_safe(value: str) -> str:
+    """``value`` without double quotation marks or backslashes (see ``_choice``)."""
+    return " ".join(value.replace('"', "").replace("\\", "").split())
 
 
 def _choice(values: tuple[Any, ...], free: Any, *, required: bool = False) -> Any:

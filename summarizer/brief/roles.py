@@ -87,10 +87,10 @@ def _object(sentence: str) -> str | None:
 
 
 def _name(text: str) -> str | None:
-    """``text`` without quotation marks (a nickname's: '"Abu" Ruiz' is 'Abu Ruiz') and
-    without leading words that are not names ("The", "Monday"); None when
+    """``text`` without leading words that are not names ("The", "Monday"), quotation
+    marks kept as the article prints them ('"Abu" Ruiz'); None when
     nothing is left, or it is a country or an adjective ("Iran-backed")."""
-    words = text.replace('"', "").replace("“", "").replace("”", "").split()
+    words = text.split()
     while words and words[0].strip('"“').lower() in _NOT_NAMES:
         words = words[1:]
     name = " ".join(words)

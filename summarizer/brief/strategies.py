@@ -151,7 +151,7 @@ class QuestionsStrategy(_Prompted):
     """Focused questions over the same numbered article (``extraction``)."""
 
     name = "questions"
-    version = "4"
+    version = "5"
     default_prompt = "brief-questions-v2"
 
     def __init__(self, prompt: PromptTemplate | None = None) -> None:
@@ -226,7 +226,15 @@ class QuestionsStrategy(_Prompted):
             date=facts.day_sentence if facts else None,
             place=facts.place if facts else None,
             perpetrator=facts.perpetrator if facts else None,
-            target=facts.target if facts else None,
+            # The grammar's form of the target read from the lead is put back as the
+            # article prints it ('"Abu" Ruiz', quotation marks and all).
+            target=(
+                choices.target_verbatim
+                if facts and choices.target_verbatim and facts.target == choices.targets[0]
+                else facts.target
+                if facts
+                else None
+            ),
             target_affiliation=(
                 choices.target_affiliation if facts and facts.target == choices.targets[0] else None
             ),

@@ -37,6 +37,11 @@ _STRENGTH = ("editor", "same-letters", "fuzzy", "phonetic", "sole-target-surname
 _SOLE_ROLES = frozenset({"target", "victim", "perpetrator"})
 _APOSTROPHES = re.compile(r"['’‘ʼʻ`\"“”]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# A lower-case word that is not a name particle: the text describes, it does not name.
+_DESCRIPTION_WORD = re.compile(
+    r"(?<![\w-])(?!(?:al|el|bin|ibn|bint|abu|de|del|da|di|la|le|van|von|der|of|the)\b)"
+    r"[a-z][a-z]+\b"
+)
 
 
 @cache
@@ -151,10 +156,23 @@ def group_mentions(
     def members(root: str) -> list[str]:
         return [s for s in spellings if find(s) == root]
 
+    # A description ("Kata'ib Hezbollah commander", "member of Harakat al-Nujaba") is
+    # not a name: it joins a spelling only letter for letter (or by an editor), never
+    # by sound or by a shared word, so a group is not merged into one of its members.
+    described = {
+        fold_name(m.text)
+        for m in mentions
+        if _DESCRIPTION_WORD.search(_APOSTROPHES.sub("", m.text))
+    }
     candidates: list[tuple[int, str, str, str]] = []
     for i, a in enumerate(spellings):
         for b in spellings[i + 1 :]:
-            why = "editor" if rules.forced(a, b) else _why_same(a, b, sole(a, b))
+            if rules.forced(a, b):
+                why: str | None = "editor"
+            elif a in described or b in described:
+                why = None  # different folded letters (same ones share a spelling)
+            else:
+                why = _why_same(a, b, sole(a, b))
             if why is not None:
                 candidates.append((_STRENGTH.index(why), a, b, why))
     for _, a, b, why in sorted(candidates):

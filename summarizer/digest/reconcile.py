@@ -223,6 +223,13 @@ def _entities(
         for m in members
         for a in m.brief.actors
     ]
+    # The group a party belongs to ("a commander of X") is named too, and spelt too.
+    mentions += [
+        Mention(text=a.affiliation, role="group", article_id=m.id, outlet=m.outlet)
+        for m in members
+        for a in m.brief.actors
+        if a.affiliation
+    ]
     by_id = {m.id: m for m in members}
     entities, facts = [], []
     for group in group_mentions(mentions, rules):
