@@ -46,6 +46,12 @@ from ._app import EXIT_OK, cli, model_options, review_db_option, settings_from
     is_flag=True,
     help="With a review store: also use briefs no editor approved yet, marked as such.",
 )
+@click.option(
+    "--paragraph",
+    is_flag=True,
+    help="Also have the model write one paragraph per story from its reconciled facts "
+    "only (any number or name not among them is refused).",
+)
 @review_db_option
 @model_options
 def digest(
@@ -56,6 +62,7 @@ def digest(
     aliases: Path | None,
     story_ids: Path | None,
     include_unreviewed: bool,
+    paragraph: bool,
     review_db: Path | None,
     no_cache: bool,
     **options: Any,
@@ -80,6 +87,7 @@ def digest(
         id_store=story_ids,
         review=ReviewStore(settings.review_db) if settings.review_db else None,
         include_unreviewed=include_unreviewed,
+        paragraphs=paragraph,
     )
     if fmt == "json":
         text = result.model_dump_json(indent=2) + "\n"

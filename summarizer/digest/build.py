@@ -6,6 +6,7 @@ through the brief cache first, so a digest after ``summarizer brief`` costs no m
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import math
@@ -337,8 +338,12 @@ def digest_paths(
     id_store: Path | None = None,
     review: ReviewStore | None = None,
     include_unreviewed: bool = False,
+    paragraphs: bool = False,
 ) -> Digest:
     """Brief every article under ``paths`` (through the cache) and digest the briefs.
+
+    With ``paragraphs``, the model also writes one paragraph per story from its
+    reconciled facts only (``paragraph.write_paragraphs``).
 
     ``id_store`` is a JSON file of article id -> story id, read before and written after,
     which keeps story ids stable from one run to the next.
@@ -361,4 +366,31 @@ def digest_paths(
                 for c in s.copies:
                     known[c] = story.id
         write_atomic(id_store, json.dumps(known, indent=1, sort_keys=True))
+    if paragraphs and digest.stories:
+        digest = _with_paragraphs(digest, settings)
     return digest
+
+
+def _with_paragraphs(digest: Digest, settings: Settings) -> Digest:
+    from ..llm.call import CallParams, ModelCaller
+    from ..llm.registry import resolve_backend
+    from .paragraph import write_paragraphs
+
+    backend = resolve_backend(settings)
+    params = CallParams(
+        temperature=settings.temperature,
+        seed=settings.seed,
+        max_tokens=min(settings.max_tokens, 400),
+        max_attempts=settings.max_attempts,
+    )
+    try:
+        return asyncio.run(
+            write_paragraphs(
+                digest,
+                ModelCaller(backend),
+                params=params,
+                concurrency=settings.concurrency or backend.capabilities.concurrency,
+            )
+        )
+    finally:
+        backend.close()

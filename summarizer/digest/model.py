@@ -32,7 +32,7 @@ __all__ = [
     "digest_schema_documents",
 ]
 
-DIGEST_SCHEMA_VERSION = "1.1.0"
+DIGEST_SCHEMA_VERSION = "1.2.0"
 
 
 class _Model(BaseModel):
@@ -168,6 +168,11 @@ class Story(_Model):
     related: list[str] = Field(
         default_factory=list,
         description="Ids of stories whose event this story's articles mention.",
+    )
+    paragraph: str | None = Field(
+        default=None,
+        description="Model-written from the reconciled facts above only (digest "
+        "--paragraph); every number and name in it is among those facts. None unless asked.",
     )
 
 
