@@ -168,9 +168,18 @@ def test_the_run_output_lists_skipped_files(tmp_path: Path) -> None:
             text=True,
             timeout=120,
         )
+        digest = subprocess.run(
+            [sys.executable, "-m", "summarizer", "digest", str(folder), "--format", "json",
+             "--out", str(tmp_path / "digest.json")],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "skipped 2 file(s)" in run.stderr
     assert "report.pdf" in run.stderr and "photo.jpg" in run.stderr
+    assert digest.returncode == 0, digest.stderr
+    assert "skipped 2 file(s)" in digest.stderr
+    skipped = json.loads((tmp_path / "digest.json").read_text(encoding="utf-8"))["skipped"]
+    assert sorted(Path(s.split(": ")[0]).name for s in skipped) == ["photo.jpg", "report.pdf"]
 
 
 @pytest.mark.parametrize("name", ["utf8-bom.txt", "utf16-le-bom.txt", "utf16-be-bom.txt"])

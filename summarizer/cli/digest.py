@@ -99,6 +99,10 @@ def digest(
         sys.stdout.write(text)
     else:
         write_atomic(out, text)
+    if result.skipped:
+        click.echo(f"skipped {len(result.skipped)} file(s) the tool does not read:", err=True)
+        for line in result.skipped:
+            click.echo(f"  {line}", err=True)
     click.echo(
         f"{len(result.stories)} stories from "
         f"{sum(len(s.sources) for s in result.stories)} sources; "

@@ -353,12 +353,13 @@ def digest_paths(
     unless ``include_unreviewed``, which uses their current version marked unreviewed.
     A rejected brief is never used.
     """
-    results, _ = brief_paths(paths, settings)
+    results, summary = brief_paths(paths, settings)
     inputs, failures = digest_inputs(results, review, include_unreviewed=include_unreviewed)
     known: dict[str, str] = {}
     if id_store is not None and id_store.is_file():
         known = json.loads(id_store.read_text(encoding="utf-8"))
     digest = build_digest(inputs, day=day, known_ids=known, aliases=aliases, failures=failures)
+    digest = digest.model_copy(update={"skipped": list(summary.skipped)})
     if id_store is not None:
         for story in digest.stories:
             for s in story.sources:

@@ -193,6 +193,11 @@ class Digest(_Model):
     left_out: list[str] = Field(
         default_factory=list, description="Articles briefed but outside the day asked for."
     )
+    skipped: list[str] = Field(
+        default_factory=list,
+        description="Files in the folders given that the tool does not read (a PDF, an "
+        "image, a hidden file), each with why.",
+    )
 
 
 def digest_schema_documents() -> dict[str, str]:
