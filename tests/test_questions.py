@@ -199,3 +199,22 @@ def test_a_kind_of_event_the_article_never_uses_is_not_taken() -> None:
     assert kind_in_article("checkpoints attack", prepared)  # "checkpoint" is in the text
     assert not kind_in_article("flood", prepared)
     assert not kind_in_article("Gunmen at a checkpoint", prepared)  # a name, not a kind
+
+
+def test_a_lead_that_names_nobody_still_gives_a_brief(tmp_path: Path) -> None:
+    """No name in the lead and no object of an action: nothing is offered for the
+    target, and the brief is made without one (hand-written answers)."""
+    text = (
+        "heavy rain fell across the region on monday, flooding roads and fields. "
+        "schools stayed closed as water rose in low-lying streets.\n"
+    )
+    article = parse_text(text, "other-news/rain.txt")
+    facts = {**FACTS, "what": "heavy rain", "perpetrator": None, "target": None,
+             "place": None, "killed_sentence": None, "injured_sentence": None}  # fmt: skip
+    wording = {"headline": "Heavy rain floods roads and fields",
+               "summary": ["Heavy rain fell across the region.", "Schools stayed closed."]}  # fmt: skip
+    script = [_answer("Facts", facts), _answer("Wording", wording)]
+    with ScriptedServer(script) as server:
+        result = asyncio.run(_summarizer(server, tmp_path).brief(article))
+    assert result.brief is not None, result.failure
+    assert not [a for a in result.brief.actors if a.role == "target"]

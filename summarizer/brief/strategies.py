@@ -218,6 +218,13 @@ class QuestionsStrategy(_Prompted):
             wording = await ask(question("wording"), ex.Wording, max_tokens=ex.WORDING_MAX_TOKENS)
             summary = summary or wording.summary
             headline = headline or wording.headline
+        # The model kept the target read from the lead's grammar: put back as the article
+        # prints it ('"Abu" Ruiz', quotation marks and all), with its group.
+        aimed = (
+            facts is not None
+            and choices.target_verbatim is not None
+            and facts.target == choices.targets[0]
+        )
         answers = ex.Extraction(
             event=n,
             event_type=nearest_event_type(facts.what if facts and facts.what else sentences[n - 1]),
@@ -226,18 +233,8 @@ class QuestionsStrategy(_Prompted):
             date=facts.day_sentence if facts else None,
             place=facts.place if facts else None,
             perpetrator=facts.perpetrator if facts else None,
-            # The grammar's form of the target read from the lead is put back as the
-            # article prints it ('"Abu" Ruiz', quotation marks and all).
-            target=(
-                choices.target_verbatim
-                if facts and choices.target_verbatim and facts.target == choices.targets[0]
-                else facts.target
-                if facts
-                else None
-            ),
-            target_affiliation=(
-                choices.target_affiliation if facts and facts.target == choices.targets[0] else None
-            ),
+            target=choices.target_verbatim if aimed else facts.target if facts else None,
+            target_affiliation=choices.target_affiliation if aimed else None,
             killed=[facts.killed_sentence] if facts and facts.killed_sentence else [],
             injured=[facts.injured_sentence] if facts and facts.injured_sentence else [],
         )
