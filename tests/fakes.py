@@ -9,13 +9,17 @@ retry code under test runs exactly as against a remote endpoint.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+from summarizer.config import Settings
 from summarizer.llm.openai_backend import OpenAICompatibleBackend
 from summarizer.llm.transport import RetryPolicy
+from summarizer.testing import FakeOpenAI
 
 
 @dataclass
@@ -218,3 +222,39 @@ VALID_001: dict[str, Any] = {
     ],
     "open_questions": [],
 }
+
+
+# --- pointing the code under test at summarizer.testing.FakeOpenAI -----------------------
+
+
+def fake_backend(fake: FakeOpenAI) -> OpenAICompatibleBackend:
+    """The OpenAI-compatible backend pointed at a ``FakeOpenAI``, in JSON mode."""
+    return OpenAICompatibleBackend(
+        model="fake", api_key="not-needed", base_url=fake.url, mode="json"
+    )
+
+
+def fake_settings(fake: FakeOpenAI, cache: Path, **overrides: Any) -> Settings:
+    """Settings for a run against a ``FakeOpenAI`` with its cache in ``cache``."""
+    values: dict[str, Any] = {
+        "backend": "openai",
+        "base_url": fake.url,
+        "model": "fake",
+        "api_key": "not-needed",
+        "cache_dir": cache,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+def fake_env(fake: FakeOpenAI, cache: Path, **extra: str) -> dict[str, str]:
+    """The environment of a ``summarizer`` process run against a ``FakeOpenAI``."""
+    return {
+        **os.environ,
+        "SUMMARIZER_BACKEND": "openai",
+        "SUMMARIZER_BASE_URL": fake.url,
+        "SUMMARIZER_MODEL": "fake",
+        "SUMMARIZER_API_KEY": "not-needed",
+        "SUMMARIZER_CACHE_DIR": str(cache),
+        **extra,
+    }

@@ -21,6 +21,8 @@ from summarizer.config import Settings
 from summarizer.schema import BriefContent
 from summarizer.testing import FakeOpenAI
 
+from .fakes import fake_env, fake_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "bad-input"
 CASES: dict[str, dict[str, Any]] = json.loads(
@@ -44,15 +46,7 @@ def _corpus(tmp_path: Path) -> Path:
 
 
 def _settings(fake: FakeOpenAI, tmp_path: Path) -> Settings:
-    return Settings(
-        backend="openai",
-        base_url=fake.url,
-        model="fake",
-        api_key="not-needed",
-        cache_dir=tmp_path / "cache",
-        concurrency=4,
-        timeout=5.0,
-    )
+    return fake_settings(fake, tmp_path / "cache", concurrency=4, timeout=5.0)
 
 
 def test_the_corpus_has_at_least_40_cases() -> None:
@@ -153,14 +147,7 @@ def test_the_run_output_lists_skipped_files(tmp_path: Path) -> None:
     shutil.copy(CORPUS / "report.pdf", folder)
     shutil.copy(CORPUS / "photo.jpg", folder)
     with FakeOpenAI() as fake:
-        env = {
-            **os.environ,
-            "SUMMARIZER_BACKEND": "openai",
-            "SUMMARIZER_BASE_URL": fake.url,
-            "SUMMARIZER_MODEL": "fake",
-            "SUMMARIZER_API_KEY": "not-needed",
-            "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
-        }
+        env = fake_env(fake, tmp_path / "cache")
         run = subprocess.run(
             [sys.executable, "-m", "summarizer", "brief", str(folder), "--out", str(tmp_path)],
             env=env,

@@ -12,10 +12,10 @@ from typing import Any
 from summarizer.digest import build_digest
 from summarizer.digest.paragraph import story_facts, write_paragraphs
 from summarizer.llm.call import CallParams, ModelCaller
-from summarizer.llm.openai_backend import OpenAICompatibleBackend
 from summarizer.render.digest import render_digest_markdown
 from summarizer.testing import FakeOpenAI
 
+from .fakes import fake_backend
 from .test_digest import recorded_inputs, story_of
 
 
@@ -46,9 +46,7 @@ def test_a_paragraph_with_an_invented_number_or_name_is_refused_and_asked_again(
         return {"paragraph": "A report was published. No more is known."}
 
     with FakeOpenAI(answer=answer) as fake:
-        backend = OpenAICompatibleBackend(
-            model="fake", api_key="not-needed", base_url=fake.url, mode="json"
-        )
+        backend = fake_backend(fake)
         out = asyncio.run(
             write_paragraphs(digest, ModelCaller(backend), params=CallParams(max_attempts=3))
         )
@@ -65,9 +63,7 @@ def test_a_paragraph_that_keeps_inventing_is_left_out() -> None:
     with FakeOpenAI(
         answer=lambda body: {"paragraph": "Some 900 people died, it was said."}
     ) as fake:
-        backend = OpenAICompatibleBackend(
-            model="fake", api_key="not-needed", base_url=fake.url, mode="json"
-        )
+        backend = fake_backend(fake)
         out = asyncio.run(
             write_paragraphs(digest, ModelCaller(backend), params=CallParams(max_attempts=2))
         )

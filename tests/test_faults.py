@@ -9,7 +9,6 @@ chosen per request body, so reruns meet the same faults.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -26,6 +25,8 @@ from summarizer.render.output import OutputFolder
 from summarizer.testing import FakeOpenAI, Faults
 from summarizer.testing.articles import serial_of, synthetic_articles
 
+from .fakes import fake_env, fake_settings
+
 
 def _write_articles(folder: Path, n: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
@@ -37,20 +38,12 @@ def _write_articles(folder: Path, n: int) -> list[Path]:
     return paths
 
 
+# Fast failure: a short timeout and short waits between few retries.
+_FAST = {"concurrency": 16, "timeout": 1.0, "transport_retries": 2, "retry_max_wait": 0.05}
+
+
 def _settings(fake: FakeOpenAI, cache: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "backend": "openai",
-        "base_url": fake.url,
-        "model": "fake",
-        "api_key": "not-needed",
-        "cache_dir": cache,
-        "concurrency": 16,
-        "timeout": 1.0,
-        "transport_retries": 2,
-        "retry_max_wait": 0.05,
-        **overrides,
-    }
-    return Settings(**values)
+    return fake_settings(fake, cache, **{**_FAST, **overrides})
 
 
 def _serials(fake: FakeOpenAI, since: int = 0) -> Counter[int]:
@@ -175,15 +168,7 @@ def test_a_batch_killed_with_sigkill_keeps_finished_files_whole_and_resumes_payi
     _write_articles(tmp_path / "in", 24)
     out = tmp_path / "out"
     with FakeOpenAI(latency=0.25) as fake:
-        env = {
-            **os.environ,
-            "SUMMARIZER_BACKEND": "openai",
-            "SUMMARIZER_BASE_URL": fake.url,
-            "SUMMARIZER_MODEL": "fake",
-            "SUMMARIZER_API_KEY": "not-needed",
-            "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
-            "SUMMARIZER_CONCURRENCY": "2",
-        }
+        env = fake_env(fake, tmp_path / "cache", SUMMARIZER_CONCURRENCY="2")
         args = ["brief", str(tmp_path / "in"), "--format", "json", "--out", str(out)]
         proc = _cli(args, env)
         deadline = time.monotonic() + 60

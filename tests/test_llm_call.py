@@ -9,8 +9,9 @@ from instructor.v2.validation.async_validators import async_field_validator
 from pydantic import BaseModel
 
 from summarizer.llm.call import CallParams, ModelCaller
-from summarizer.llm.openai_backend import OpenAICompatibleBackend
 from summarizer.testing import FakeOpenAI
+
+from .fakes import fake_backend
 
 
 class _WithAsyncValidator(BaseModel):
@@ -26,9 +27,7 @@ class _Plain(BaseModel):
 
 
 def _call(fake: FakeOpenAI, model: type[BaseModel]) -> object:
-    backend = OpenAICompatibleBackend(
-        model="fake", api_key="not-needed", base_url=fake.url, mode="json"
-    )
+    backend = fake_backend(fake)
     result = asyncio.run(
         ModelCaller(backend).call(
             item_id="x",
@@ -55,9 +54,7 @@ def test_a_model_with_async_validators_is_refused_every_time_after_the_memo() ->
 def test_message_text_reaches_the_endpoint_as_written(braces: str) -> None:
     """instructor templates messages when given a truthy context; ours is falsy."""
     with FakeOpenAI(answer=lambda body: {"name": "Ana"}) as fake:
-        backend = OpenAICompatibleBackend(
-            model="fake", api_key="not-needed", base_url=fake.url, mode="json"
-        )
+        backend = fake_backend(fake)
         asyncio.run(
             ModelCaller(backend).call(
                 item_id="x",

@@ -40,7 +40,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["FAULTS", "FakeOpenAI", "Faults", "brief_answer"]
@@ -365,15 +365,6 @@ class _Dropped:
         )
         await send({"type": "http.response.body", "body": b'{"id": "chatcmpl-', "more_body": True})
         raise ConnectionAbortedError("fake: connection dropped on purpose")
-
-
-@dataclass
-class _Args:
-    port: int = 8765
-    latency: float = 0.0
-    fault_rate: float = 0.0
-    faults: list[str] = field(default_factory=lambda: list(FAULTS))
-    seed: int = 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
