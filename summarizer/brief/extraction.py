@@ -59,7 +59,7 @@ from ..grounding import (
 )
 from ..prepared import PreparedArticle, prepared_from
 from ..schema import BriefContent, unsupported_numbers
-from .roles import aimed_at
+from .roles import COMPOUND_ADJECTIVE, aimed_at
 
 __all__ = [
     "Extraction",
@@ -139,8 +139,6 @@ _NOT_NAMES = {
 }  # fmt: skip
 
 
-# "Iran-backed", "US-led", "Kyiv-based": adjectives describing someone, not names.
-_COMPOUND_ADJECTIVE = re.compile(r"-(?:backed|led|based|linked|aligned|allied|run|owned)$", re.I)
 _WHERE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|into)\s+(?:the\s+)?$", re.I)
 
 
@@ -155,7 +153,7 @@ def names_in(sentence: str, *, exclude: str | None = None) -> list[str]:
         while words and words[0].lower() in _NOT_NAMES:
             words = words[1:]
         name = " ".join(words).strip(".,'’")
-        if not name or name.lower() in _NOT_NAMES or _COMPOUND_ADJECTIVE.search(name):
+        if not name or name.lower() in _NOT_NAMES or COMPOUND_ADJECTIVE.search(name):
             continue
         if exclude and fold(name) == fold(exclude):
             continue

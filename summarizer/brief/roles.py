@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..geo import is_country
 
-__all__ = ["Aim", "aimed_at"]
+__all__ = ["COMPOUND_ADJECTIVE", "Aim", "aimed_at"]
 
 _ACTION = (
     r"(?:killed|kills|kill|targeted|targets|targeting|struck|strikes|hit|hits|attacked|"
@@ -41,7 +41,8 @@ _COUNT = re.compile(
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)",
     re.I,
 )
-_COMPOUND_ADJECTIVE = re.compile(r"-(?:backed|led|based|linked|aligned|allied|run|owned)$", re.I)
+# "Iran-backed", "US-led", "Kyiv-based": adjectives describing someone, not names.
+COMPOUND_ADJECTIVE = re.compile(r"-(?:backed|led|based|linked|aligned|allied|run|owned)$", re.I)
 # A group name is not an adjective: "Iranian" in "an Iranian proxy group" is followed by
 # a lower-case noun; "Harakat al-Nujaba" in "a member of Harakat al-Nujaba, the ..." is
 # not (a preposition or a clause may follow).
@@ -52,9 +53,10 @@ _NOT_ADJECTIVE = (
 # A name: capitalised words, with "al-"/"el-" particles and quoted nicknames.
 _WORD = r"[\"“]?(?:(?:al|el|Al|El)[-‑])?[A-Z][\w'’‑-]*[\"”]?"
 _PARTICLE = r"(?:(?:al|bin|ibn|de|del|da|van|von|la|le)\s+)?"
-_PERSON = rf"(?P<person>{_WORD}(?:\s+{_PARTICLE}{_WORD})+)"
-_GROUP = rf"(?P<group>{_WORD}(?:\s+{_PARTICLE}{_WORD})*)"
-_WORD_RUN = rf"{_WORD}(?:\s+{_PARTICLE}{_WORD})*"
+_WORD_RUN = rf"{_WORD}(?:\s+{_PARTICLE}{_WORD})*"  # one name or more words
+_NAME_OF_TWO = rf"{_WORD}(?:\s+{_PARTICLE}{_WORD})+"  # two words or more
+_PERSON = rf"(?P<person>{_NAME_OF_TWO})"
+_GROUP = rf"(?P<group>{_WORD_RUN})"
 _DESCRIBING = r"(?:(?:[a-z][\w'’-]*|[A-Z][\w'’]*-[a-z]+)\s+)"  # "the Iran-backed militia"
 _NOT_NAMES = {
     "the", "a", "an", "he", "she", "they", "it", "his", "her", "their", "its",
@@ -94,7 +96,7 @@ def _name(text: str) -> str | None:
     while words and words[0].strip('"“').lower() in _NOT_NAMES:
         words = words[1:]
     name = " ".join(words)
-    if not name or is_country(name) or _COMPOUND_ADJECTIVE.search(name):
+    if not name or is_country(name) or COMPOUND_ADJECTIVE.search(name):
         return None
     return name
 
@@ -146,7 +148,7 @@ def aimed_at(sentences: list[str], lead: int) -> Aim | None:
                 # "a Hamas commander"; one capitalised word before another word is an
                 # adjective ("an Andean trade delegation"), not a group.
                 rf"\b{_GROUP}\s+{h}\b",
-                rf"\b(?P<group>{_WORD}(?:\s+{_PARTICLE}{_WORD})+)\s+[a-z]+\s+{h}\b",
+                rf"\b(?P<group>{_NAME_OF_TWO})\s+[a-z]+\s+{h}\b",
                 rf"\b{h}\s+(?:of|from|with)\s+{_DESCRIBING}{{0,4}}{_GROUP}{_NOT_ADJECTIVE}",
             ):
                 for m in re.finditer(pattern, sentence):
