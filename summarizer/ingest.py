@@ -53,6 +53,11 @@ class IngestFailure:
     reason: str
 
     @property
+    def source(self) -> str:
+        """Where it came from, as ``Article.source`` says it."""
+        return self.path
+
+    @property
     def message(self) -> str:
         return f"{self.path}: {self.reason}"
 

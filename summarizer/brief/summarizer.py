@@ -199,7 +199,7 @@ class Summarizer:
 
         async def one(item: Article | IngestFailure) -> BriefResult:
             if isinstance(item, IngestFailure):
-                res = BriefResult(item.path, item.stem, None, failure=failure_of(item))
+                res = BriefResult(item.source, item.stem, None, failure=failure_of(item))
             else:
                 async with semaphore:
                     res = await self.brief(item)

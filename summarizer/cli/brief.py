@@ -58,13 +58,12 @@ def brief(
     settings = settings_from(use_cache=False if no_cache else None, review_db=review_db,
                              **options)  # fmt: skip
     from ..brief.pipeline import brief_paths
-    from ..ingest import IngestFailure
     from ..render.output import OutputFolder, dumps_result
     from ._report import Reporter
 
     if TYPE_CHECKING:
         from ..brief.results import BriefResult
-        from ..ingest import Article
+        from ..ingest import Article, IngestFailure
 
     report = Reporter()
     folder = OutputFolder(out_dir, fmt) if out_dir is not None else None  # type: ignore[arg-type]
@@ -72,10 +71,7 @@ def brief(
     def start(items: Sequence[Article | IngestFailure]) -> None:
         report.start(len(items))
         if folder is not None:
-            folder.plan(
-                (i.path, i.stem) if isinstance(i, IngestFailure) else (i.source, i.stem)
-                for i in items
-            )
+            folder.plan((i.source, i.stem) for i in items)
 
     def done(result: BriefResult) -> None:
         # Written the moment it is done: a batch killed later keeps this file, whole.
