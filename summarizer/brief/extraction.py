@@ -568,7 +568,7 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
     times = [t for t in prepared.times_of_day if t in sentences[x.event - 1]]
 
     place = x.place
-    if place and is_country(place):  # "Iraq" is where, but not a town or city
+    if place and is_country(place):  # "Chile" is where, but not a town or city
         country = country_of_place(place)
         place = None
     else:

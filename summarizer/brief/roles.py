@@ -41,10 +41,10 @@ _COUNT = re.compile(
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)",
     re.I,
 )
-# "Iran-backed", "US-led", "Kyiv-based": adjectives describing someone, not names.
+# "Moscow-backed", "US-led", "Kyiv-based": adjectives describing someone, not names.
 COMPOUND_ADJECTIVE = re.compile(r"-(?:backed|led|based|linked|aligned|allied|run|owned)$", re.I)
-# A group name is not an adjective: "Iranian" in "an Iranian proxy group" is followed by
-# a lower-case noun; "Harakat al-Nujaba" in "a member of Harakat al-Nujaba, the ..." is
+# A group name is not an adjective: "Andean" in "an Andean trade delegation" is followed
+# by a lower-case noun; "Chhatra Shibir" in "a member of Chhatra Shibir, officers said" is
 # not (a preposition or a clause may follow).
 _NOT_ADJECTIVE = (
     r"(?![\w'’‑-])(?!\s+(?!(?:in|on|at|and|or|of|who|which|that|said|says|near|for|to|from|with|"
@@ -57,7 +57,7 @@ _WORD_RUN = rf"{_WORD}(?:\s+{_PARTICLE}{_WORD})*"  # one name or more words
 _NAME_OF_TWO = rf"{_WORD}(?:\s+{_PARTICLE}{_WORD})+"  # two words or more
 _PERSON = rf"(?P<person>{_NAME_OF_TWO})"
 _GROUP = rf"(?P<group>{_WORD_RUN})"
-_DESCRIBING = r"(?:(?:[a-z][\w'’-]*|[A-Z][\w'’]*-[a-z]+)\s+)"  # "the Iran-backed militia"
+_DESCRIBING = r"(?:(?:[a-z][\w'’-]*|[A-Z][\w'’]*-[a-z]+)\s+)"  # "the Moscow-backed militia"
 _NOT_NAMES = {
     "the", "a", "an", "he", "she", "they", "it", "his", "her", "their", "its",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -91,7 +91,7 @@ def _object(sentence: str) -> str | None:
 def _name(text: str) -> str | None:
     """``text`` without leading words that are not names ("The", "Monday"), quotation
     marks kept as the article prints them ('"Abu" Ruiz'); None when
-    nothing is left, or it is a country or an adjective ("Iran-backed")."""
+    nothing is left, or it is a country or an adjective ("Moscow-backed")."""
     words = text.split()
     while words and words[0].strip('"“').lower() in _NOT_NAMES:
         words = words[1:]

@@ -156,7 +156,7 @@ def group_mentions(
     def members(root: str) -> list[str]:
         return [s for s in spellings if find(s) == root]
 
-    # A description ("Kata'ib Hezbollah commander", "member of Harakat al-Nujaba") is
+    # A description ("Harakat al-Sumud commander", "member of Harakat al-Sumud") is
     # not a name: it joins a spelling only letter for letter (or by an editor), never
     # by sound or by a shared word, so a group is not merged into one of its members.
     described = {
