@@ -4,10 +4,10 @@ Only names from one story are compared (a shared name across stories proves noth
 Two spellings are one entity when
 
 - ``same-letters``: they fold to the same letters (``anyascii`` transliteration, case,
-  apostrophes, hyphens: Kata'ib / Kataib);
+  apostrophes, hyphens: Ansar'allah / Ansarallah);
 - ``fuzzy``: the folded forms are close as a whole (``rapidfuzz`` ratio);
 - ``phonetic``: every word of the shorter name (two words at least) matches a word of
-  the longer one by spelling or by sound (``jellyfish`` metaphone): Abu Baqir / Abu Bakr;
+  the longer one by spelling or by sound (``jellyfish`` metaphone): Abu Zakariya / Abu Zakaria;
 - ``sole-target-surname``: the last words match by spelling or sound *and* each of the
   two articles names exactly one party in that role (target, victim or perpetrator).
 
