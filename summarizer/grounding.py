@@ -19,12 +19,13 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
+from .text.numbers import mentions, numerals
+
 __all__ = [
     "CONTEXT_KEY",
     "EVENT_WINDOW_DAYS",
     "GroundingSource",
     "Match",
-    "attribution_in",
     "context_value",
     "extract_toll",
     "fold",
@@ -34,7 +35,6 @@ __all__ = [
     "recent_day",
     "resolve_dates",
     "source_from",
-    "split_sentences",
     "validation_context",
 ]
 
@@ -197,36 +197,12 @@ class GroundingSource:
 
 
 # Sentence boundaries: a stop, optional closing quotes, space, then a capital or digit;
-# "U.S.", "p.m." and titles such as "Gen." do not end a sentence.
-_BOUNDARY = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘(]?[A-Z0-9])")
-_ABBREVIATION_END = re.compile(
-    r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Ms|Mrs|Dr|St|Gen|Lt|Col|Sgt|Jr|Sr|No|vs|Jan|Feb|Aug|"
-    r"Sept|Oct|Nov|Dec)\.)[\"”’')]*$"
-)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``, each an exact substring of it."""
-    out: list[str] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        if _ABBREVIATION_END.search(text[start : m.end()].rstrip()):
-            continue
-        if sentence := text[start : m.end()].strip():
-            out.append(sentence)
-        start = m.end()
-    if tail := text[start:].strip():
-        out.append(tail)
-    return out
-
-
 _SMALL_INT = re.compile(r"(?<![\w.,])(?:[1-9]|1[0-9]|20)(?![\w]|[.,]\d)")
-_NUMBER_RE = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.])\d+(?:\.\d+)?(?![\d])")
 
 
 def numbers_in(text: str) -> list[str]:
-    """The numerals in ``text`` in order, commas removed: "1,200 and 3" -> ["1200", "3"]."""
-    return [m.group(0).replace(",", "") for m in _NUMBER_RE.finditer(text)]
+    """The numerals in ``text`` in order, commas removed (``text.numbers.numerals``)."""
+    return numerals(text)
 
 
 def _in_words(value: int) -> str:
@@ -236,21 +212,10 @@ def _in_words(value: int) -> str:
     return str(num2words(value))
 
 
-def _number_forms(value: int) -> list[str]:
-    forms = {str(value), f"{value:,}"}
-    if 0 <= value <= 1000:
-        words = _in_words(value)
-        forms |= {words, words.replace("-", " "), words.replace(" and ", " ")}
-    return sorted(forms, key=len, reverse=True)
-
-
 def mentions_number(text: str, value: int) -> bool:
-    """Whether ``text`` states ``value`` as digits ("3", "1,200") or words ("three")."""
-    haystack = fold(text)
-    for form in _number_forms(value):
-        if re.search(rf"(?<![\w.,]){re.escape(form)}(?![\w]|[.,]\d)", haystack):
-            return True
-    return False
+    """Whether ``text`` states ``value`` as digits ("3", "1,200", "9mm") or words
+    ("three", "two dozen"): ``text.numbers``, the reader both sides of a check share."""
+    return mentions(fold(text), value)
 
 
 # --- dates -----------------------------------------------------------------------------
@@ -406,41 +371,6 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
         return None
     ((n, lower),) = found.items()
     return (None, n) if lower else (n, None)
-
-
-# "according to X", "X said", "said X", "X told ...", "X reported": who a sentence says
-# is speaking. X is a run of words up to a comma, clause end or reporting verb.
-_SOURCE = (
-    r"((?:the |a |an |two |three |several )?[A-Za-z][\w'’.-]*"
-    r"(?:\s+(?:of |for |and )?[\w'’.-]+){0,7}?)"
-)
-_ATTRIBUTION = [
-    re.compile(r"\baccording to " + _SOURCE + r"(?=[,.;:]|\s+(?:who|which|that|on|in)\b|$)"),
-    re.compile(_SOURCE + r"\s+(?:said|says|told|reported|announced|confirmed|stated)\b"),
-    re.compile(r"\b(?:said|says|reported|announced|confirmed)\s+" + _SOURCE + r"(?=[,.;:]|$)"),
-]
-_PRONOUN = re.compile(r"^(?:he|she|it|they|we|i|you|this|that|officials?|sources?)$", re.I)
-
-
-def attribution_in(sentence: str) -> str | None:
-    """Who ``sentence`` says is the source of what it reports, in its own words, or None.
-
-    "..., according to the health ministry." -> "the health ministry";
-    "Police said three people died." -> "Police"; a bare pronoun ("it said") is None.
-    """
-    for pattern in _ATTRIBUTION:
-        for match in pattern.finditer(sentence):
-            source = match.group(1).strip(" ,.'\"“”")
-            # keep the tail of a long run: "in a statement the ministry said" -> the ministry
-            words = source.split()
-            for start in range(len(words)):
-                tail = " ".join(words[start:])
-                if tail[:1].isupper() or words[start].lower() in {"the", "a", "an", "two", "three"}:
-                    source = tail
-                    break
-            if source and not _PRONOUN.match(source) and len(source) >= 2:
-                return source
-    return None
 
 
 # An event date must fall in the week before publication: a daily brief is about news,

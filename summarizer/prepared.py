@@ -13,23 +13,23 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .grounding import GroundingSource, context_value, split_sentences, validation_context
+from .grounding import GroundingSource, context_value, validation_context
 from .ingest import Article, content_passages
+from .text.nlp import parse
+from .text.sentences import MAX_CHARS, is_boilerplate, is_byline, sentences, strip_dateline
 
-__all__ = ["ARTICLE_KEY", "DATELINE", "PreparedArticle", "prepared_from"]
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+__all__ = ["ARTICLE_KEY", "PreparedArticle", "prepared_from"]
 
 # The validation context carries the prepared article under this key (beside the
 # grounding source under ``grounding.CONTEXT_KEY``), for validators that need more
 # than the text, such as the numbered sentences.
 ARTICLE_KEY = "article"
 
-# A dateline ("Lagos, March 3:" / "PARIS, Oct. 2 (Agency) -" / "(Agency) -") says where,
-# when or by whom the story was filed, not where and when the event happened.
-DATELINE = re.compile(
-    r"^\s*(?:[A-Z][\w .'’-]{1,40},\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
-    r"(?:,\s*\d{4})?\s*(?:\([^)]{1,40}\))?|\([A-Z][\w .&'’-]{1,40}\))\s*[:—–-]+\s*"
-)
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{12,300})[\"”]")
 _TIME_OF_DAY = re.compile(
     r"\b(?:(?:around|about|at|shortly after|shortly before)\s+)?\d{1,2}(?::\d{2})?\s*[ap]\.m\."
@@ -59,12 +59,7 @@ class PreparedArticle:
     @cached_property
     def sentences(self) -> list[str]:
         """Distinct sentences of the content, each verbatim, in order (12-400 chars)."""
-        seen: dict[str, None] = {}
-        for _, passage in self.passages:
-            for sentence in split_sentences(passage):
-                if 12 <= len(sentence) <= 400:
-                    seen.setdefault(sentence, None)
-        return list(seen)
+        return [s for s in self.numbered if 12 <= len(s) <= MAX_CHARS]
 
     def _found(self, pattern: re.Pattern[str], group: int = 0, strip: str = " ") -> list[str]:
         seen: dict[str, None] = {}
@@ -77,15 +72,24 @@ class PreparedArticle:
     @cached_property
     def numbered(self) -> list[str]:
         """The content's sentences in order, as shown to a model that answers with
-        sentence numbers: each verbatim from the article, a leading dateline cut off,
-        repeats and fragments of fewer than four words left out."""
+        sentence numbers: each verbatim from the article (``text.sentences``), a leading
+        dateline cut off, bylines, boilerplate lines, repeats and fragments of fewer than
+        four words left out."""
         seen: dict[str, None] = {}
         for _, passage in self.passages:
-            for sentence in split_sentences(passage):
-                sentence = DATELINE.sub("", sentence, count=1).strip()
-                if len(sentence.split()) >= 4:
-                    seen.setdefault(sentence, None)
+            if is_byline(passage) or is_boilerplate(passage):
+                continue
+            body, _cut = strip_dateline(passage)
+            for sentence in sentences(body):
+                text = sentence.text.strip()
+                if len(text.split()) >= 4 and not is_boilerplate(text):
+                    seen.setdefault(text, None)
         return list(seen)
+
+    @cached_property
+    def parsed(self) -> list[Span]:
+        """``numbered``'s sentences parsed (the language layer's reading), one each."""
+        return [parse(s)[:] for s in self.numbered]
 
     @cached_property
     def quoted(self) -> list[str]:

@@ -17,7 +17,6 @@ are in the JSON Schema because llama.cpp's grammar honours them, which stops loo
 
 from __future__ import annotations
 
-import re
 import weakref
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
@@ -31,18 +30,18 @@ from pydantic import (
     computed_field,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from .errors import FailureKind
 from .grounding import (
     GroundingSource,
     extract_toll,
-    mentions_number,
-    numbers_in,
     plain_text,
     resolve_dates,
     source_from,
-    split_sentences,
 )
+from .text import numbers as text_numbers
+from .text.sentences import sentences
 
 __all__ = [
     "EVENT_TAXONOMY",
@@ -56,6 +55,7 @@ __all__ = [
     "EventDate",
     "FailedBrief",
     "Failure",
+    "Gap",
     "Location",
     "OpenQuestion",
     "Provenance",
@@ -63,9 +63,10 @@ __all__ = [
     "Usage",
     "ValidatorMessage",
     "schema_documents",
+    "summary_sentences",
 ]
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 # ACLED's event types and sub-event types (ACLED Codebook, 2023), then a general set for
 # news that is not political violence or protest.
@@ -184,28 +185,15 @@ def _ground(value: str, info: ValidationInfo) -> str:
 Verbatim = Annotated[str, AfterValidator(_ground)]
 
 
-_NUMBER_WORDS = (
-    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred thousand"
-).split()
-
-
 def unsupported_numbers(text: str, source: GroundingSource) -> list[str]:
-    """Numbers stated in ``text`` (digits or words) that the article never states."""
-    missing: list[str] = []
-    for raw in numbers_in(text):
-        if "." in raw:
-            if raw not in source.folded:
-                missing.append(raw)
-        elif not source.mentions_number(int(raw)):
-            missing.append(raw)
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    for word in _NUMBER_WORDS:
-        if word in words and not re.search(rf"\b{word}\b", source.folded):
-            value = {"hundred": 100, "thousand": 1000}.get(word)
-            if value is None or not source.mentions_number(value):
-                missing.append(word)
-    return missing
+    """Numbers stated in ``text`` (digits or words) that the article never states; both
+    read by the same reader (``text.numbers``), so copied words always pass."""
+    return text_numbers.unsupported(text, source.folded)
+
+
+def summary_sentences(text: str) -> int:
+    """How many sentences ``text`` has, as the language layer splits them."""
+    return len(sentences(text))
 
 
 _SCHEMAS: weakref.WeakKeyDictionary[type[BaseModel], dict[str, dict[str, Any]]] = (
@@ -359,7 +347,7 @@ class CasualtyClaim(_Model):
         if _source(info) is not None:
             read = extract_toll(self.evidence, self.kind) or ()
             for n in numbers:
-                if not mentions_number(self.evidence, n) and n not in read:
+                if not text_numbers.mentions(self.evidence, n) and n not in read:
                     raise ValueError(
                         f"casualty number {n} does not appear in its evidence "
                         f"{plain_text(self.evidence)!r}; give the evidence that states it, "
@@ -415,6 +403,13 @@ class OpenQuestion(_Model):
     question: str = Field(description="The open question, as a question.", max_length=160)
 
 
+class Gap(_Model):
+    """A field the brief leaves empty, and why: which check refused what was found."""
+
+    field: str = Field(description="the field left empty, e.g. 'actors' or 'summary'")
+    reason: str = Field(description="the check that refused it, in words", max_length=400)
+
+
 class BriefContent(_Model):
     """A neutral, verifiable brief of the main event in one news article.
 
@@ -435,6 +430,11 @@ class BriefContent(_Model):
     date: EventDate
     location: Location
     actors: list[Actor] = Field(max_length=5)
+    weapons: list[Verbatim] = Field(
+        default_factory=list,
+        description="The weapons or means used, in the article's words, e.g. 'a roadside bomb'.",
+        max_length=3,
+    )
     casualties: list[CasualtyClaim] = Field(
         description="Killed/injured claims about the main event only.", max_length=3
     )
@@ -442,6 +442,10 @@ class BriefContent(_Model):
     quotes: list[Quote] = Field(max_length=2)
     earlier_events: list[EarlierEvent] = Field(max_length=2)
     open_questions: list[OpenQuestion] = Field(max_length=2)
+
+    # Filled by the code, never by the model (not in the schema the model reads): each
+    # field left empty because what was found for it failed a check, and which check.
+    gaps: SkipJsonSchema[list[Gap]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _checks(self, info: ValidationInfo) -> Self:
@@ -452,9 +456,9 @@ class BriefContent(_Model):
         words = len(self.summary.split())
         if words > 90:
             problems.append(f"summary has {words} words; at most 90")
-        sentences = len(split_sentences(self.summary))
-        if not 2 <= sentences <= 4:
-            problems.append(f"summary has {sentences} sentence(s); write 2 to 4")
+        count = summary_sentences(self.summary)
+        if not 1 <= count <= 4:
+            problems.append(f"summary has {count} sentence(s); write 1 to 4")
         if self.sub_event_type not in EVENT_TAXONOMY[self.event_type]:
             allowed = ", ".join(EVENT_TAXONOMY[self.event_type])
             problems.append(

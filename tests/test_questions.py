@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.brief.cache import BriefCache
-from summarizer.brief.extraction import figure_candidates, lead, names_in
+from summarizer.brief.extraction import figure_candidates, lead, offer
 from summarizer.brief.strategies import QuestionsStrategy
 from summarizer.brief.summarizer import GenerationParams, Summarizer
 from summarizer.ingest import Article, parse_text
@@ -50,7 +50,7 @@ def _summarizer(server: ScriptedServer, tmp_path: Path) -> Summarizer:
 FACTS = {
     "what": "shooting of police officers",
     "perpetrator": "Gunmen",
-    "target": "National Police",
+    "target": "police officers",
     "place": "Tegucigalpa",
     "killed_sentence": 1,
     "injured_sentence": 4,
@@ -65,9 +65,15 @@ SCRIPT = [
 def test_candidates_are_read_from_the_article_not_guessed() -> None:
     prepared = PreparedArticle(_article())
     assert lead(prepared) == 1  # the lead states the main event
-    # a town is where, not who; weekdays are not names
-    assert names_in(prepared.numbered[0]) == ["Gunmen", "National Police"]
-    assert names_in(prepared.numbered[0], exclude="Gunmen") == ["National Police"]
+    # the parse reads who did what to whom; a town is where, not who; weekdays are not names
+    choices = offer(prepared)
+    assert choices.doers[0] == "Gunmen"
+    assert choices.targets[0] == "police officers" and choices.patient_role == "victim"
+    assert choices.places == ("Tegucigalpa",)
+    assert not {"Tegucigalpa", "Tuesday"} & {*choices.doers, *choices.targets}
+    # the officers wounded later are this event's; the soldiers of "last month" are not
+    assert ("other officers", "victim") in choices.more_patients
+    assert all(name != "soldiers" for name, _ in choices.more_patients)
     # the earlier ambush ("Last month") can never be a casualty claim of this event
     assert figure_candidates(prepared, "killed") == [1]
     assert figure_candidates(prepared, "injured") == [4]
@@ -90,7 +96,8 @@ def test_questions_build_a_grounded_brief_and_reask_an_invented_name(tmp_path: P
     # the question offered the lead's names and only this event's casualty sentences
     question = sent[0]["messages"][1]["content"].split("Question:")[1]
     assert (
-        "for perpetrator: Gunmen, National Police. For target: National Police, Gunmen" in question
+        "for perpetrator: Gunmen, National Police. For target: police officers, National Police"
+        in question
     )
     assert "offered for killed: [1]." in question and "For injured: [4]." in question
     # every question starts with the same system text and the same numbered article
@@ -103,12 +110,14 @@ def test_questions_build_a_grounded_brief_and_reask_an_invented_name(tmp_path: P
     assert brief.date.value is not None and brief.date.value.isoformat() == "2025-03-11"
     assert brief.date.evidence is not None and "Tuesday" in brief.date.evidence
     assert (brief.location.place, brief.location.country) == ("Tegucigalpa", "Honduras")
-    roles = {a.role: a.name for a in brief.actors}
-    assert roles == {"perpetrator": "Gunmen", "target": "National Police"}
+    # who did what to whom, as the parse reads it: the police officers were the victims
+    roles = {(a.role, a.name) for a in brief.actors}
+    assert {("perpetrator", "Gunmen"), ("victim", "police officers")} <= roles
+    assert ("victim", "other officers") in roles  # the wounded, from a later sentence
     killed = [(c.value, c.attributed_to) for c in brief.casualties if c.kind == "killed"]
     injured = [(c.value, c.attributed_to) for c in brief.casualties if c.kind == "injured"]
-    assert killed == [(2, "the National Police")]
-    assert injured == [(3, "the Hospital Escuela")]
+    assert killed == [(2, "National Police")]
+    assert injured == [(3, "Hospital Escuela")]
     for claim in brief.claims:  # each claim says what its evidence says, sourced in it
         assert claim.statement == claim.evidence and claim.attributed_to in claim.evidence
         assert "Last month" not in claim.evidence

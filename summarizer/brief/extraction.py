@@ -48,18 +48,14 @@ from pydantic import (
 )
 
 from ..geo import country_of_place, is_country
-from ..grounding import (
-    EVENT_WINDOW_DAYS,
-    attribution_in,
-    extract_toll,
-    fold,
-    recent_day,
-    resolve_dates,
-    split_sentences,
-)
+from ..grounding import EVENT_WINDOW_DAYS, extract_toll, fold, recent_day, resolve_dates
 from ..prepared import PreparedArticle, prepared_from
-from ..schema import BriefContent, unsupported_numbers
-from .roles import COMPOUND_ADJECTIVE, aimed_at
+from ..schema import BriefContent, summary_sentences, unsupported_numbers
+from ..text.attribution import source_of
+from ..text.lang import LANG
+from ..text.names import names_in
+from ..text.roles import EventRoles, event_roles
+from .roles import aimed_at
 
 __all__ = [
     "Extraction",
@@ -74,10 +70,7 @@ __all__ = [
     "kind_in_article",
     "lead",
     "lead_summary",
-    "names_by_role",
-    "names_in",
     "offer",
-    "places_in",
     "plain_headline",
     "to_brief_content",
 ]
@@ -89,9 +82,8 @@ WORDING_MAX_TOKENS = 220
 # Words saying a sentence is about another, earlier occasion than the main event.
 _EARLIER = re.compile(
     r"\b(last (week|weekend|month|year)|earlier (this|last) (week|month|year)|in (early |late )?"
-    r"(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)|(days|weeks|months|years) (ago|earlier|before)|previous|prior to|since|"
-    r"earlier|initial)\b",
+    rf"({'|'.join(LANG.MONTHS)})|(days|weeks|months|years) (ago|earlier|before)|previous|"
+    r"prior to|since|earlier|initial)\b",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{12,300})[\"”]")
@@ -128,68 +120,12 @@ def earlier_reason(sentence: str, published: date | None) -> str | None:
     return None
 
 
-_NAME_RUN = re.compile(
-    r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|al|bin|de|del|la|le|van|von|the|for)\s+)?[A-Z][\w'’.-]*)*"
-)
-_NOT_NAMES = {
-    "the", "a", "an", "in", "on", "at", "it", "he", "she", "they", "this", "that", "but",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "according",
-}  # fmt: skip
-
-
-_WHERE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|into)\s+(?:the\s+)?$", re.I)
-
-
-def names_in(sentence: str, *, exclude: str | None = None) -> list[str]:
-    """Proper names in ``sentence`` that could act or be acted on: runs of capitalised
-    words, without weekdays and months, without names right after "in", "at", "near"
-    ... (where it happened, not who), without ``exclude``; each as the sentence writes
-    it, first ones first."""
-    out: dict[str, None] = {}
-    for match in _NAME_RUN.finditer(sentence):
-        words = match.group(0).split()
-        while words and words[0].lower() in _NOT_NAMES:
-            words = words[1:]
-        name = " ".join(words).strip(".,'’")
-        if not name or name.lower() in _NOT_NAMES or COMPOUND_ADJECTIVE.search(name):
-            continue
-        if exclude and fold(name) == fold(exclude):
-            continue
-        if _WHERE_BEFORE.search(sentence[: match.start()]) is not None:
-            continue
-        out.setdefault(name, None)
-    return list(out)
-
-
-def places_in(sentence: str) -> list[str]:
-    """Names right after "in", "at", "near" ... in ``sentence``: where it happened."""
-    out: dict[str, None] = {}
-    for match in _NAME_RUN.finditer(sentence):
-        name = match.group(0).strip(".,'’")
-        bare = re.sub(r"['’]s$", "", name).lower()
-        if _WHERE_BEFORE.search(sentence[: match.start()]) and bare not in _NOT_NAMES:
-            out.setdefault(name, None)
-    return list(out)
-
-
-_VERB = re.compile(
-    r"\b(\w+ed|\w+s|said|says|hit|struck|shot|killed|kill|attack\w*|target\w*|seiz\w*|"
-    r"abduct\w*|kidnap\w*|arrest\w*|bomb\w*|fir\w+|launch\w*|won|lost|signed)\b"
-)
-
-
-def names_by_role(sentence: str) -> tuple[list[str], list[str]]:
-    """The names of ``sentence`` ordered for the perpetrator question (names before its
-    first verb first: the doer of an active sentence) and for the target question (names
-    after it first). Only an ordering: the model still chooses, or says null."""
-    names = names_in(sentence)
-    m = _VERB.search(sentence)
-    cut = m.start() if m else len(sentence)
-    before = [n for n in names if sentence.find(n) < cut]
-    after = [n for n in names if n not in before]
-    return before + after, after + before
+def _role_names(values: tuple[str, ...], *more: list[str]) -> list[str]:
+    """``values`` then ``more``, each once (case aside), first ones first."""
+    out: dict[str, str] = {}
+    for v in (*values, *(m for ms in more for m in ms)):
+        out.setdefault(fold(v), v)
+    return list(out.values())
 
 
 def _figure_problem(sentence: str, kind: str, published: date | None) -> str | None:
@@ -235,13 +171,41 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+LEAD_WINDOW = 3  # sentences in which the lead event is looked for
+
+
+def _readable(sentence: str) -> bool:
+    return len(sentence.split()) >= 8 and not sentence.rstrip().endswith("?")
+
+
 def lead(prepared: PreparedArticle) -> int:
-    """The number of the lead: the first sentence of eight words or more. News is
-    written lead first (the inverted pyramid), so the lead states the main event."""
-    for n, sentence in enumerate(prepared.numbered, start=1):
-        if len(sentence.split()) >= 8 and not sentence.rstrip().endswith("?"):
+    """The number of the lead event's sentence: among the first ``LEAD_WINDOW`` sentences
+    of eight words or more, the first whose parse has a violent predicate with an
+    argument, else the first of them. News is written lead first (the inverted
+    pyramid), so the lead states the main event."""
+    readable = [n for n, s in enumerate(prepared.numbered, start=1) if _readable(s)]
+    for n in readable[:LEAD_WINDOW]:
+        if any(r.agents or r.patients for r in event_roles(prepared.parsed[n - 1])):
             return n
-    return 1
+    return readable[0] if readable else 1
+
+
+def lead_roles(prepared: PreparedArticle, n: int) -> EventRoles | None:
+    """The roles of the lead event: its sentence's first violent predicate with an
+    argument (the one with the most arguments when several tie for first)."""
+    roles = [r for r in event_roles(prepared.parsed[n - 1]) if r.agents or r.patients]
+    return max(roles, key=lambda r: (bool(r.agents) + bool(r.patients), -r.at)) if roles else None
+
+
+def other_roles(prepared: PreparedArticle, n: int, window: int = 6) -> list[EventRoles]:
+    """Roles of the other violent predicates in the first ``window`` sentences."""
+    out = []
+    published = prepared.article.published
+    for i, sent in enumerate(prepared.parsed[:window], start=1):
+        if i == n or earlier_reason(sent.text, published) is not None:
+            continue  # the lead itself, or an earlier occasion ("last month, ...")
+        out += [r for r in event_roles(sent) if r.agents or r.patients]
+    return out
 
 
 # One plain character class: a counted repetition ({9,139}) or an alternation keeps many
@@ -337,7 +301,7 @@ class Wording(_Answer):
         if (words := sum(len(s.split()) for s in self.summary)) > 80:
             raise ValueError(f"the summary has {words} words; write at most 80")
         self.summary = [s if s.rstrip()[-1:] in ".!?" else s.rstrip() + "." for s in self.summary]
-        if not 2 <= (n := len(split_sentences(" ".join(self.summary)))) <= 4:
+        if not 1 <= (n := summary_sentences(" ".join(self.summary))) <= 4:
             raise ValueError(f"the summary has {n} sentences; write two")
         text = " ".join([self.headline, *self.summary])
         if problem := _foreign_letters(text, _prepared(info)):
@@ -360,16 +324,33 @@ class Offer:
     killed: tuple[int, ...]
     injured: tuple[int, ...]
     days: tuple[int, ...]
+    # Read off the parse and kept by the code (not asked): the lead event's patients
+    # when they are victims, its weapons, and the other violent events' doers and
+    # patients near the top of the article.
+    patient_role: str = "target"
+    weapons: tuple[str, ...] = ()
+    more_doers: tuple[str, ...] = ()
+    more_patients: tuple[tuple[str, str], ...] = ()
 
 
 def offer(prepared: PreparedArticle) -> Offer:
-    """The choices worked out from the article: the lead as the main event, the names
-    in it (ordered for each role), the sentences stating one casualty figure not about
-    an earlier event (likeliest first), and, when the lead gives no day, the sentences
-    stating one recent day."""
+    """The choices worked out from the article: the lead event's sentence, its doers
+    and patients as the parse reads them (then the other people and groups it names),
+    its places, the sentences stating one casualty figure not about an earlier event
+    (likeliest first), and, when the lead gives no day, the sentences stating one
+    recent day."""
     n = lead(prepared)
     lead_sentence = prepared.numbered[n - 1]
-    doers, targets = names_by_role(lead_sentence)
+    roles = lead_roles(prepared, n)
+    entities = names_in(lead_sentence)
+    doers = _role_names(roles.agents if roles else (), entities)
+    targets = _role_names(roles.patients if roles else (), entities)
+    doers = (
+        [d for d in doers if fold(d) not in {fold(t) for t in roles.patients}] if roles else doers
+    )
+    targets = (
+        [t for t in targets if fold(t) not in {fold(d) for d in roles.agents}] if roles else targets
+    )
     # The object of the lead's action, identified where the article names it, is the
     # target: offered alone (the grammar then admits nothing else).
     aim = aimed_at(prepared.numbered, n)
@@ -381,16 +362,21 @@ def offer(prepared: PreparedArticle) -> Offer:
         if recent_day(lead_sentence, prepared.article.published)
         else [c for c in date_candidates(prepared) if c != n]
     )
+    others = other_roles(prepared, n)
     return Offer(
         event=n,
         doers=tuple(doers),
         targets=tuple(targets),
         target_verbatim=aim.name if aim else None,
         target_affiliation=aim.affiliation if aim else None,
-        places=tuple(places_in(lead_sentence)),
+        places=tuple(roles.places if roles else ()),
         killed=tuple(closest_first(prepared, figure_candidates(prepared, "killed"), n)),
         injured=tuple(closest_first(prepared, figure_candidates(prepared, "injured"), n)),
         days=tuple(days),
+        patient_role=roles.patient_role if roles else "target",
+        weapons=tuple(roles.weapons[:2]) if roles else (),
+        more_doers=tuple(_role_names((), *[list(r.agents) for r in others])),
+        more_patients=tuple(dict.fromkeys((p, r.patient_role) for r in others for p in r.patients)),
     )
 
 
@@ -451,8 +437,13 @@ class Extraction:
     perpetrator: str | None = None
     target: str | None = None
     target_affiliation: str | None = None
+    patient_role: str = "target"
     killed: list[int] = field(default_factory=list)
     injured: list[int] = field(default_factory=list)
+    weapons: tuple[str, ...] = ()
+    more_doers: tuple[str, ...] = ()
+    more_patients: tuple[tuple[str, str], ...] = ()
+    gaps: list[dict[str, str]] = field(default_factory=list)
 
 
 # --- from the answers to the ordinary brief ---------------------------------------------
@@ -470,7 +461,11 @@ def kind_in_article(what: str, prepared: PreparedArticle) -> bool:
     words = {w[:5] for w in _KIND_WORD.findall(fold(prepared.article.text))}
     if not any(w[:5] in words for w in _KIND_WORD.findall(fold(what))):
         return False
-    lead_names = names_in(prepared.numbered[lead(prepared) - 1])
+    n = lead(prepared)
+    roles = lead_roles(prepared, n)
+    lead_names = names_in(prepared.numbered[n - 1])
+    if roles is not None:  # proper names the parse found in a role ("Gunmen"), not "officers"
+        lead_names += [r for r in (*roles.agents, *roles.patients) if not r.islower()]
     return not any(fold(name) in fold(what) for name in lead_names)
 
 
@@ -500,10 +495,25 @@ def lead_summary(prepared: PreparedArticle, event: int) -> list[str] | None:
     sentences = prepared.numbered[event - 1 : event + 1]
     if len(sentences) < 2 or len({fold(s) for s in sentences}) < 2:
         return None
-    text = " ".join(sentences)
-    if len(text.split()) > SUMMARY_MAX_WORDS or len(split_sentences(text)) != 2:
+    if len(" ".join(sentences).split()) > SUMMARY_MAX_WORDS:
         return None
     return list(sentences)
+
+
+def lead_only(prepared: PreparedArticle, event: int) -> list[str]:
+    """The fallback summary, which cannot fail its checks: the lead sentence verbatim,
+    cut at ``SUMMARY_MAX_WORDS`` words (with an ellipsis) when longer."""
+    words = prepared.numbered[event - 1].split()
+    if len(words) <= SUMMARY_MAX_WORDS:
+        return [" ".join(words)]
+    return [" ".join(words[:SUMMARY_MAX_WORDS]).rstrip(",;:") + " …"]
+
+
+def fallback_headline(prepared: PreparedArticle, event: int) -> str:
+    """A headline when no title serves and the model's wording failed: the lead's first
+    words, cut at ``HEADLINE_MAX_WORDS - 3``."""
+    words = prepared.numbered[event - 1].split()[: HEADLINE_MAX_WORDS - 3]
+    return " ".join(words).rstrip(",;:.") + (" …" if len(words) == HEADLINE_MAX_WORDS - 3 else "")
 
 
 def date_candidates(prepared: PreparedArticle) -> list[int]:
@@ -528,7 +538,7 @@ def _claims_and_quotes(
     claims: list[dict[str, Any]] = []
     quotes: list[dict[str, Any]] = []
     for n, sentence in enumerate(prepared.numbered, start=1):
-        source = attribution_in(sentence)
+        source = source_of(prepared.parsed[n - 1])
         if source is None or n in skip:
             continue
         quoted = _QUOTED.search(sentence)
@@ -585,10 +595,19 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
             {
                 "name": x.target,
                 "kind": "unknown",
-                "role": "target",
+                "role": x.patient_role if x.target_affiliation is None else "target",
                 "affiliation": x.target_affiliation,
             }
         )
+    # The other violent events' doers and patients near the top, as the parse read them.
+    named = {fold(str(a["name"])) for a in actors}
+    more = [(d, "perpetrator") for d in x.more_doers] + list(x.more_patients)
+    for name, role in more:
+        if len(actors) >= 5:
+            break
+        if fold(name) not in named:
+            named.add(fold(name))
+            actors.append({"name": name, "kind": "unknown", "role": role, "affiliation": None})
 
     casualties = []
     for kind in ("killed", "injured"):
@@ -604,7 +623,9 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
                     "value": value,
                     "low": low,
                     "high": None,
-                    "attributed_to": attribution_in(sentence) or article.outlet or "the article",
+                    "attributed_to": source_of(prepared.parsed[n - 1])
+                    or article.outlet
+                    or "the outlet",
                 }
             )
 
@@ -627,10 +648,12 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
             "precision": precision,
         },
         "actors": actors,
+        "weapons": list(x.weapons),
         "casualties": casualties[:3],
         "claims": claims,
         "quotes": quotes,
         "earlier_events": [],
         "open_questions": [],
+        "gaps": x.gaps,
     }
     return BriefContent.model_validate(data, context=prepared.context)

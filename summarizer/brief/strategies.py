@@ -25,7 +25,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from ..errors import OutputValidationError, UsageError
+from ..errors import IncompleteOutputError, ModelCallError, OutputValidationError, UsageError
 from ..llm.backend import Capabilities
 from ..llm.call import Message
 from ..llm.prompts import PromptTemplate, load_prompt
@@ -151,7 +151,7 @@ class QuestionsStrategy(_Prompted):
     """Focused questions over the same numbered article (``extraction``)."""
 
     name = "questions"
-    version = "5"
+    version = "6"
     default_prompt = "brief-questions-v2"
 
     def __init__(self, prompt: PromptTemplate | None = None) -> None:
@@ -198,15 +198,17 @@ class QuestionsStrategy(_Prompted):
             "days": listed(choices.days),
         }
         model = ex.facts_model(choices)
+        gaps: list[dict[str, str]] = []
         try:
             facts: ex.Facts | None = await ask(
                 question("facts", **offered), model, max_tokens=ex.FACTS_MAX_TOKENS
             )
-        except OutputValidationError as exc:
+        except (OutputValidationError, IncompleteOutputError) as exc:
             # Still invented after the re-asks: the brief goes without these facts
-            # rather than with made-up ones (logged, and visible as empty fields).
+            # rather than with made-up ones (logged, and recorded as the brief's gaps).
             log.warning("%s: no facts (%s)", stem, exc.details or exc.message)
             facts = None
+            gaps.append({"field": "actors, location, casualties", "reason": _why(exc)})
         # The summary is the article's own opening (lead and next sentence): verbatim,
         # so nothing in it can be invented, and no output tokens are spent on it. Only
         # when those cannot serve (one sentence, or too long) is the model asked to write
@@ -215,9 +217,22 @@ class QuestionsStrategy(_Prompted):
         summary = ex.lead_summary(prepared, n)
         headline = ex.plain_headline(facts, prepared) if facts else None
         if summary is None or headline is None:
-            wording = await ask(question("wording"), ex.Wording, max_tokens=ex.WORDING_MAX_TOKENS)
-            summary = summary or wording.summary
-            headline = headline or wording.headline
+            try:
+                wording = await ask(
+                    question("wording"), ex.Wording, max_tokens=ex.WORDING_MAX_TOKENS
+                )
+                summary = summary or wording.summary
+                headline = headline or wording.headline
+            except (OutputValidationError, IncompleteOutputError) as exc:
+                # The model's wording kept failing its checks: the article's own lead
+                # (and its first words as headline) stand in; the brief says so.
+                log.warning("%s: no wording (%s)", stem, exc.details or exc.message)
+                if summary is None:
+                    gaps.append({"field": "summary", "reason": _why(exc)})
+                    summary = ex.lead_only(prepared, n)
+                if headline is None:
+                    gaps.append({"field": "headline", "reason": _why(exc)})
+                    headline = ex.fallback_headline(prepared, n)
         # The model kept the target read from the lead's grammar: put back as the article
         # prints it ('"Abu" Ruiz', quotation marks and all), with its group.
         aimed = (
@@ -235,11 +250,24 @@ class QuestionsStrategy(_Prompted):
             perpetrator=facts.perpetrator if facts else None,
             target=choices.target_verbatim if aimed else facts.target if facts else None,
             target_affiliation=choices.target_affiliation if aimed else None,
+            patient_role=choices.patient_role,
             killed=[facts.killed_sentence] if facts and facts.killed_sentence else [],
             injured=[facts.injured_sentence] if facts and facts.injured_sentence else [],
+            weapons=choices.weapons,
+            more_doers=choices.more_doers,
+            more_patients=choices.more_patients,
+            gaps=gaps,
         )
         log.debug("%s: %s", stem, answers)
         return ex.to_brief_content(answers, prepared)
+
+
+def _why(exc: ModelCallError) -> str:
+    """The last validator messages of a failed question, for the brief's gaps."""
+    text = exc.message
+    if exc.details:
+        text = "; ".join(f"{d.get('loc', '')}: {d.get('msg', '')}" for d in exc.details)
+    return text if len(text) <= 400 else text[:397] + "..."
 
 
 STRATEGIES: dict[str, type[FreeTextStrategy | QuestionsStrategy | SentenceChoiceStrategy]] = {

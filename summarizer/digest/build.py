@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from ..brief.extraction import earlier_reason, names_in, places_in
+from ..brief.extraction import earlier_reason
 from ..brief.pipeline import brief_paths
 from ..brief.results import BriefResult
 from ..config import Settings
@@ -32,6 +32,7 @@ from ..ingest import Article
 from ..prepared import PreparedArticle
 from ..review.store import ReviewStore
 from ..schema import EventBrief
+from ..text.names import names_in, places_named
 from .entities import AliasRules, fold_name
 from .model import Digest, DigestFailure, Story
 from .reconcile import Member, reconcile
@@ -172,7 +173,7 @@ def _related(built: list[_Built], prepared: Sequence[PreparedArticle]) -> None:
             ]
             for text in dict.fromkeys(texts):
                 windows = _mentioned_windows(text, ref)
-                names = {fold_name(n) for n in [*names_in(text), *places_in(text)]}
+                names = {fold_name(n) for n in [*names_in(text), *places_named(text)]}
                 if not windows or not names:
                     continue
                 for j, other in enumerate(built):
@@ -220,7 +221,7 @@ def build_digest(
             fold_name(n)
             for i in cluster
             for s in prepared[i].numbered[:_LEAD_SENTENCES]
-            for n in [*names_in(s), *places_in(s)]
+            for n in [*names_in(s), *places_named(s)]
         }
         built.append(
             _Built(

@@ -18,11 +18,12 @@ from typing import Self
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
-from ..brief.extraction import names_in
-from ..grounding import GroundingSource, context_value, fold, split_sentences
+from ..grounding import GroundingSource, context_value, fold
 from ..llm.call import CallParams, ModelCaller
 from ..llm.prompts import PromptTemplate, load_prompt
 from ..schema import unsupported_numbers
+from ..text.names import names_in
+from ..text.sentences import sentences
 from .model import Digest, Evidence, Story
 
 __all__ = ["StoryParagraph", "story_facts", "write_paragraphs"]
@@ -93,7 +94,7 @@ class StoryParagraph(BaseModel):
         known = set(re.findall(r"[a-z0-9]+", fold(facts)))
         invented = [
             name
-            for sentence in split_sentences(self.paragraph)
+            for sentence in (s.text for s in sentences(self.paragraph))
             for name in names_in(sentence)
             if not set(re.findall(r"[a-z0-9]+", fold(name))) <= known
             # One capitalised word opening a sentence is capitalised for its place.

@@ -1,0 +1,81 @@
+"""English word lists for the language layer, each declared once.
+
+Lemmas (as spaCy's lemmatizer-free pipeline gives them, lower case) and phrases. No word
+here is about any particular story: these are the verbs and nouns news writes events,
+speech and time with.
+"""
+
+from __future__ import annotations
+
+from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
+
+# Function words (spaCy's English list): a capital glued to a small letter starts a new
+# sentence when it begins one of these ("...in SyriaThe desert").
+STOP_WORDS = frozenset(_SPACY_STOP_WORDS)
+
+# Verbs (lemmas) whose subject does something violent to their object.
+ATTACK_VERBS = frozenset(
+    "attack ambush assassinate assault behead bomb detonate execute fire hit invade kill "
+    "kidnap abduct massacre murder raid shell shoot slaughter stab storm strike target "
+    "torture blow explode wound injure maim hurt gun lynch besiege overrun capture seize "
+    "arrest detain rape burn destroy".split()
+)
+# The object of these is hurt or killed (a victim); of the others, aimed at (a target).
+HARM_VERBS = frozenset("kill murder assassinate behead execute massacre slaughter wound "
+                       "injure maim hurt gun lynch stab shoot torture rape".split())  # fmt: skip
+# Intransitive: the subject is the one who suffers it ("three soldiers died").
+SUFFER_VERBS = frozenset("die perish drown".split())
+# Nouns naming a violent event ("a suicide bombing in ...", "the attack on ...").
+ATTACK_NOUNS = frozenset(
+    "attack ambush assault assassination bombing blast explosion airstrike strike shooting "
+    "massacre killing murder raid shelling offensive clash clashes fighting stabbing "
+    "kidnapping abduction arrest siege".split()
+)
+# Heads (lemmas) of noun phrases that are weapons, not actors ("a roadside bomb killed ...").
+WEAPON_NOUNS = frozenset(
+    "bomb ied explosive device grenade mine landmine missile rocket mortar shell artillery "
+    "drone gun rifle pistol handgun firearm knife machete vest airstrike weapon ammunition "
+    "bullet gunfire tank jet aircraft helicopter".split()
+)
+# Verbs of saying: their subject is the source of what the sentence reports.
+SAY_VERBS = frozenset(
+    "say tell report announce confirm state claim add quote note warn insist deny "
+    "acknowledge allege estimate write tweet".split()
+)
+# Words that are never an actor, a place or a headline by themselves.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+# Month abbreviations as news writes them ("Jan. 30", "Sept. 4").
+MONTH_ABBREVIATIONS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+# Pronouns and placeholders that name nobody.
+NO_NAME = frozenset(
+    "he she it they we i you him her them us this that these those who which someone "
+    "anyone everyone nobody one himself herself themselves".split()
+)
+# Lines a web page adds around an article: never a sentence of the story, never a headline.
+BOILERPLATE = (
+    "subscribe", "sign up", "newsletter", "advertisement", "read more", "get all the latest",
+    "follow us", "click here", "share this", "all rights reserved", "copyright", "cookie",
+    "related:", "also read", "watch:", "listen:", "log in", "sign in", "download the app",
+)  # fmt: skip
+# Numbers written as words, and the words that multiply them ("two dozen", "1.2 million").
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+MULTIPLIERS = {"dozen": 12, "dozens": 12, "score": 20, "scores": 20, "hundred": 100,
+               "hundreds": 100, "thousand": 1000, "thousands": 1000, "million": 1_000_000,
+               "millions": 1_000_000, "billion": 1_000_000_000}  # fmt: skip
+# Speech that quotes someone else: "X quoted Y as saying", "X cited Y as saying".
+QUOTING_VERBS = frozenset("quote cite".split())
+# Words before a figure saying it is a lower bound ("at least 3", "more than 100").
+LOWER_BOUND = frozenset("least more over than".split())

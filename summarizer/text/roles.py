@@ -1,0 +1,215 @@
+"""Who did what to whom, where and with what: read off the dependency parse.
+
+For each violent predicate of a sentence (a verb such as "killed", "was shot", "blew
+up", or a noun such as "attack", "bombing", "airstrike"; the lists are ``lang``'s), the
+parse gives its **agent** (the subject of an active verb; "by X" of a passive verb or
+of a noun; a "Taliban attack"'s modifier; the subject of the clause a participle hangs
+from: "a gunman opened fire, killing two"), its **patient** (the object; the subject of
+a passive verb or of "died"; "the attack on X"), the **places** it happened in (the
+sentence's place entities, and "in/at/near X" where the parser sees a proper noun, as
+in lower-case text) and the **weapons** (noun phrases headed by a weapon noun: a bomb
+that "killed" is a weapon, not a perpetrator). Every value is a contiguous phrase of
+the sentence, as the article writes it.
+
+Pure: no model, no network, no I/O. Nothing here knows any particular story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spacy.tokens import Span, Token
+
+from .lang import LANG
+
+__all__ = ["EventRoles", "event_roles", "phrase", "places_in"]
+
+_PLACE_ENTS = {"GPE", "LOC", "FAC"}
+_NOT_ACTOR_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+_WHERE = {"in", "at", "near", "outside", "inside", "across", "into", "around", "on"}
+# Children whose subtree is not part of a name: clauses, lists, asides, punctuation.
+_CUT = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "det", "nummod",
+        "quantmod", "predet", "case", "mark", "advmod", "npadvmod", "parataxis"}  # fmt: skip
+MAX_PHRASE = 80  # the brief's limit on a name
+
+
+@dataclass(frozen=True)
+class EventRoles:
+    """One violent predicate of a sentence and its arguments, as the sentence writes them."""
+
+    predicate: str
+    patient_role: Literal["target", "victim"]
+    agents: tuple[str, ...] = ()
+    patients: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    weapons: tuple[str, ...] = ()
+    # Where the predicate is in its sentence (token index), for ordering.
+    at: int = field(default=0, compare=False)
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower() or token.lower_
+
+
+def _is_weapon(token: Token) -> bool:
+    return _lemma(token) in LANG.WEAPON_NOUNS or token.lower_ in LANG.WEAPON_NOUNS
+
+
+def phrase(token: Token) -> str | None:
+    """The noun phrase ``token`` heads, without its clauses, lists and determiners,
+    "of" phrases kept ("members of the security forces"); None for a pronoun, a date,
+    a number or a word that names nobody."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_ in _NOT_ACTOR_ENTS:
+        return None
+    if token.lower_ in LANG.NO_NAME or token.lower_ in LANG.WEEKDAYS:
+        return None
+    if token.lower_ in LANG.MONTHS and token.pos_ != "PROPN":
+        return None
+    keep = {token.i}
+
+    def take(t: Token) -> None:
+        for child in t.children:
+            if child.dep_ in _CUT and not (child.dep_ == "prep" and child.lower_ == "of"):
+                continue
+            if child.dep_ == "poss" and child.pos_ == "PRON":
+                continue
+            keep.update(c.i for c in child.subtree if c.dep_ not in ("relcl", "appos", "punct"))
+            if child.dep_ == "prep":  # the object of "of", itself cut as above
+                continue
+            take(child)
+
+    take(token)
+    doc = token.doc
+    lo, hi = min(keep), max(keep)
+    # a contiguous run only: stop at the first gap on either side of the head
+    while lo < token.i and any(i not in keep for i in range(lo, token.i)):
+        lo += 1
+    while hi > token.i and any(i not in keep for i in range(token.i + 1, hi + 1)):
+        hi -= 1
+    words = doc[lo : hi + 1]
+    text = words.text.strip(" ,.;:'\"“”‘’()-—")
+    if len(text) > MAX_PHRASE:
+        text = token.text
+    return text or None
+
+
+def _with_conjuncts(token: Token) -> Iterator[Token]:
+    yield token
+    yield from (c for c in token.conjuncts if c.pos_ in ("NOUN", "PROPN"))
+
+
+def _children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _pobjs(token: Token, preps: Iterable[str]) -> list[Token]:
+    wanted = set(preps)
+    return [o for p in token.children if p.dep_ in ("prep", "agent") and p.lower_ in wanted
+            for o in p.children if o.dep_ == "pobj"]  # fmt: skip
+
+
+def _subject_up(verb: Token) -> list[Token]:
+    """The subject of ``verb``, or of the clause it hangs from ("..., killing two")."""
+    t: Token | None = verb
+    for _ in range(4):
+        if t is None:
+            break
+        if subjects := _children(t, "nsubj"):
+            return subjects
+        if t.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp") or t.head is t:
+            break
+        t = t.head if t.head.pos_ in ("VERB", "AUX") else t.head.head
+    return []
+
+
+def _predicates(sent: Span) -> Iterator[Token]:
+    for token in sent:
+        lemma = _lemma(token)
+        verb = token.pos_ == "VERB" and (lemma in LANG.ATTACK_VERBS or lemma in LANG.SUFFER_VERBS)
+        noun = token.pos_ == "NOUN" and (
+            lemma in LANG.ATTACK_NOUNS or token.lower_ in LANG.ATTACK_NOUNS
+        )
+        if verb or noun:
+            yield token
+
+
+def places_in(sent: Span) -> list[str]:
+    """Places the sentence names: its place entities, and proper nouns after "in", "at",
+    "near" ... (lower-case text has no entities). First ones first, each once."""
+    out: dict[str, None] = {}
+    for ent in sent.ents:
+        if ent.label_ in _PLACE_ENTS:
+            out.setdefault(ent.text, None)
+    for token in sent:
+        if (
+            token.dep_ == "pobj"
+            and token.head.lower_ in _WHERE
+            and token.pos_ == "PROPN"
+            and token.ent_type_ not in _NOT_ACTOR_ENTS
+            and token.lower_ not in LANG.WEEKDAYS
+            and not token.ent_type_
+        ):
+            left = token.left_edge.i
+            words = [t for t in sent.doc[left : token.i + 1] if t.pos_ == "PROPN"]
+            if words:
+                out.setdefault(" ".join(t.text for t in words), None)
+    return list(out)
+
+
+def _split(tokens: Iterable[Token]) -> tuple[list[str], list[str]]:
+    """Phrases of ``tokens`` (and their conjuncts): (names, weapons)."""
+    names: list[str] = []
+    weapons: list[str] = []
+    for t in tokens:
+        for c in _with_conjuncts(t):
+            if (text := phrase(c)) is None:
+                continue
+            (weapons if _is_weapon(c) else names).append(text)
+    return names, weapons
+
+
+def _roles_of(pred: Token, sent: Span) -> EventRoles:
+    lemma = _lemma(pred)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
+    if pred.pos_ == "NOUN":
+        agent_tokens = _pobjs(pred, ["by"]) + [
+            c for c in pred.children
+            if c.dep_ in ("compound", "poss", "amod") and c.pos_ == "PROPN"
+        ]  # fmt: skip
+        patient_tokens = _pobjs(pred, ["on", "against", "targeting", "of"])
+    elif lemma in LANG.SUFFER_VERBS:
+        agent_tokens = _pobjs(pred, ["by"])
+        patient_tokens = _children(pred, "nsubj")
+    elif passive:
+        agent_tokens = _pobjs(pred, ["by"])
+        patient_tokens = _children(pred, "nsubjpass")
+    else:
+        agent_tokens = _subject_up(pred)
+        patient_tokens = _children(pred, "dobj")
+    agents, weapons = _split(agent_tokens)
+    patients, more_weapons = _split(patient_tokens)
+    weapons += more_weapons
+    _, instruments = _split(_pobjs(pred, ["with", "by", "in"]))
+    weapons += instruments
+    weapons += [
+        text
+        for chunk in sent.noun_chunks
+        if _is_weapon(chunk.root) and (text := phrase(chunk.root)) is not None
+    ]
+    harm = lemma in LANG.HARM_VERBS or lemma in LANG.SUFFER_VERBS
+    return EventRoles(
+        predicate=pred.text,
+        patient_role="victim" if harm else "target",
+        agents=tuple(dict.fromkeys(agents)),
+        patients=tuple(dict.fromkeys(p for p in patients if p not in agents)),
+        places=tuple(places_in(sent)),
+        weapons=tuple(dict.fromkeys(weapons)),
+        at=pred.i - sent.start,
+    )
+
+
+def event_roles(sent: Span) -> list[EventRoles]:
+    """Every violent predicate of ``sent`` with its arguments, in sentence order."""
+    return [_roles_of(pred, sent) for pred in _predicates(sent)]
