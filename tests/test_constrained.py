@@ -13,9 +13,9 @@ from pydantic import ValidationError
 
 from summarizer.brief.sentence_choice import constrained_model, to_brief_content
 from summarizer.grounding import extract_toll
-from summarizer.text.sentences import sentences
 from summarizer.ingest import Article, load_articles
 from summarizer.prepared import PreparedArticle
+from summarizer.text.sentences import sentences
 
 from .conftest import seed_article
 

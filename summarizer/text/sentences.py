@@ -88,7 +88,8 @@ def is_boilerplate(line: str) -> bool:
     folded = line.casefold().strip(" \"'“”‘’|•-—:")
     if any(folded.startswith(phrase) for phrase in LANG.BOILERPLATE):
         return len(line) <= 300
-    return len(line) <= 80 and any(phrase in folded for phrase in LANG.BOILERPLATE)
+    short = len(line) <= 80 and len(line.split()) < 8  # a sentence of the story is longer
+    return short and any(phrase in folded for phrase in LANG.BOILERPLATE)
 
 
 def _cut(text: str, start: int) -> list[Sentence]:

@@ -1,0 +1,119 @@
+"""The language layer on text shapes from other news (HAND-WRITTEN sentences, fictional
+events): datelines, weekdays and bylines are never actors; roles in active and passive
+voice; attribution; numbers in the forms news writes them; the model package checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.errors import ModelIntegrityError
+from summarizer.text import nlp
+from summarizer.text.attribution import source_of
+from summarizer.text.names import names_in, places_named
+from summarizer.text.numbers import stated, unsupported
+from summarizer.text.roles import event_roles
+from summarizer.text.sentences import is_boilerplate, is_byline, sentences, strip_dateline
+
+
+def _roles(text: str):  # type: ignore[no-untyped-def]
+    (first, *_) = [r for r in event_roles(nlp.parse(text)[:]) if r.agents or r.patients]
+    return first
+
+
+def test_active_passive_and_noun_predicates() -> None:
+    r = _roles("The rebels killed more than 40 members of the national guard near Goma.")
+    assert r.agents == ("rebels",) and r.patients == ("members of the national guard",)
+    assert r.patient_role == "victim"
+    r = _roles("Four miners were killed by a landslide in the north, officials said.")
+    assert r.patients == ("miners",) and r.weapons == ()
+    r = _roles("Two nurses were shot by a gunman at a clinic in Leeds on Friday.")
+    assert (r.agents, r.patients, r.places) == (("gunman",), ("nurses",), ("Leeds",))
+    r = _roles("A roadside bomb killed three soldiers in Helmand.")
+    assert r.agents == () and "roadside bomb" in r.weapons and r.patients == ("soldiers",)
+    r = _roles("A gunman opened fire at a supermarket, killing six shoppers.")
+    assert r.agents == ("gunman",) and r.patients == ("shoppers",)
+
+
+def test_a_dateline_or_a_weekday_is_never_an_actor() -> None:
+    for text in (
+        "NAIROBI — Gunmen attacked a bus on Monday, killing five passengers.",
+        "LIMA (Reuters) - Police arrested a mayor on Tuesday.",
+        "Kano, March 3: Militants stormed a village on Wednesday.",
+    ):
+        body, cut = strip_dateline(text)
+        assert cut > 0
+        (sentence,) = sentences(body)
+        roles = [r for r in event_roles(nlp.parse(sentence.text)[:])]
+        named = {n for r in roles for n in (*r.agents, *r.patients)}
+        assert named and not named & {"NAIROBI", "LIMA", "Kano", "Monday", "Tuesday", "Wednesday"}
+
+
+def test_lower_case_wire_text_gets_roles_and_places() -> None:
+    r = _roles("a suicide bomber blew himself up at a market in mogadishu, killing 9 people")
+    assert "mogadishu" in r.places and r.agents == ("suicide bomber",)
+
+
+def test_sentences_of_glued_long_and_unpunctuated_text() -> None:
+    glued = 'Floods hit the delta on Sunday.The army said."We are sending boats," it said.'
+    texts = [s.text for s in sentences(glued)]
+    assert texts[0] == "Floods hit the delta on Sunday." and all(t in glued for t in texts)
+    title = "Storm batters coast in CornwallThe storm brought down trees across the county."
+    assert sentences(title)[0].text == "Storm batters coast in Cornwall"
+    long = " ".join(
+        ["the river rose through the night and the villagers moved to higher ground"] * 12
+    )
+    pieces = sentences(long)
+    assert all(len(p.text) <= 400 for p in pieces) and len(pieces) > 1
+    assert all(long[p.start : p.start + len(p.text)] == p.text for p in pieces)
+
+
+def test_bylines_and_boilerplate_are_not_sentences() -> None:
+    assert is_byline("By Maria Gonzalez and Tom Reed")
+    assert is_boilerplate("Get all the latest politics news Subscribe to our newsletter")
+    assert is_boilerplate("Advertisement")
+    assert not is_boilerplate("The court heard a copyright case brought by two authors on Monday.")
+
+
+def test_attribution() -> None:
+    def source(text: str) -> str | None:
+        return source_of(nlp.parse(text)[:])
+
+    assert source("State radio quoted the interior ministry as saying 12 people died.") == (
+        "interior ministry, quoted by State radio"
+    )
+    assert source("At least 8 people died, Rosa Diaz, a hospital director, said.") == "Rosa Diaz"
+    assert source("The toll rose to 30, according to the Red Crescent.") == "Red Crescent"
+    assert source("It said the toll had risen.") is None
+
+
+def test_numbers_in_the_forms_news_writes_them() -> None:
+    assert {9.0, 1200.0, 24.0, 1_200_000.0, 25.0, 100.0} <= stated(
+        "a 9mm pistol, 1.200 people, two dozen, 1.2 million, twenty-five, more than 100"
+    )
+    assert 12.0 not in stated("dozens of houses")  # "dozens" states no number
+    assert unsupported("a 9mm gun and two dozen arrests", "9mm rounds; 24 were held") == []
+    assert unsupported("15 died", "fifty died") == ["15"]
+
+
+def test_names_are_entities_not_adjectives_or_weekdays() -> None:
+    names = names_in("The Venezuelan army said on Monday that Maria Lopez met the UN envoy.")
+    assert "Maria Lopez" in names and "Venezuelan" not in names and "Monday" not in names
+    assert places_named("Gunmen attacked a school in Kaduna State, Nigeria.")[:1] == [
+        "Kaduna State"
+    ]
+
+
+def test_a_changed_language_model_is_refused(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    folder = nlp.model_folder()
+    assert nlp._folder_digest(folder) == nlp.MODEL_SHA256
+    copy = tmp_path / "model"
+    copy.mkdir()
+    (copy / "config.cfg").write_text('[nlp]\nlang = "en"\n')
+    assert nlp._folder_digest(copy) != nlp.MODEL_SHA256
+    monkeypatch.setattr(nlp, "MODEL_SHA256", "0" * 64)
+    nlp.model_folder.cache_clear()
+    try:
+        with pytest.raises(ModelIntegrityError, match="sha256"):
+            nlp.model_folder()
+    finally:
+        nlp.model_folder.cache_clear()
