@@ -429,7 +429,7 @@ class BriefContent(_Model):
     sub_event_type: SubEventType = Field(description="Sub-type belonging to event_type.")
     date: EventDate
     location: Location
-    actors: list[Actor] = Field(max_length=5)
+    actors: list[Actor] = Field(max_length=8)
     weapons: list[Verbatim] = Field(
         default_factory=list,
         description="The weapons or means used, in the article's words, e.g. 'a roadside bomb'.",
@@ -515,6 +515,12 @@ class Provenance(_Model):
         None, description="sha256 of the JSON Schema sent to the model"
     )
     schema_version: str = SCHEMA_VERSION
+    rules_version: str | None = Field(
+        None, description="hash of the rules that built the brief from the model's answers"
+    )
+    answers_reused: int = Field(
+        0, description="model answers taken from the answer cache instead of asked again"
+    )
     created_at: datetime
     tokens_in: int
     tokens_out: int

@@ -11,6 +11,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from summarizer.brief import summarizer as summarizer_module
 from summarizer.brief.cache import BriefCache
 from summarizer.brief.extraction import figure_candidates, lead, offer
 from summarizer.brief.strategies import QuestionsStrategy
@@ -227,3 +230,22 @@ def test_a_lead_that_names_nobody_still_gives_a_brief(tmp_path: Path) -> None:
         result = asyncio.run(_summarizer(server, tmp_path).brief(article))
     assert result.brief is not None, result.failure
     assert not [a for a in result.brief.actors if a.role == "target"]
+
+
+def test_a_rule_change_rebuilds_the_brief_from_cached_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model's answers and the brief built from them are cached apart: a new rules
+    version misses the brief, rebuilds it, and asks the model nothing."""
+    with ScriptedServer([_answer("Facts", FACTS)]) as server:
+        first = asyncio.run(_summarizer(server, tmp_path).brief(_article()))
+    assert first.brief is not None and first.usage.model_calls == 1
+    assert first.brief.provenance.rules_version == summarizer_module.RULES_VERSION
+    monkeypatch.setattr(summarizer_module, "RULES_VERSION", "changed-rules")
+    with ScriptedServer([]) as server:  # any request would be answered with an error
+        again = asyncio.run(_summarizer(server, tmp_path).brief(_article()))
+        assert server.requests == []
+    assert again.brief is not None and not again.cached
+    assert again.brief.provenance.rules_version == "changed-rules"
+    assert again.brief.provenance.answers_reused == 1
+    assert again.brief.actors == first.brief.actors

@@ -1,4 +1,12 @@
-"""On-disk cache of finished briefs (diskcache), so a second run makes no model call.
+"""On-disk cache (diskcache) of the model's answers and of the briefs built from them.
+
+Two things are kept apart, as the model's answer and what the code builds from it are
+two things. **Answers**: each question's validated answer as JSON, keyed by everything
+the request carries (backend, model, mode, generation parameters, the messages and the
+sha256 of the response schema). **Briefs**: the finished brief, keyed as below plus the
+rules version (``text.RULES_VERSION`` and the modules that assemble a brief). A changed
+rule misses the brief and rebuilds it from cached answers without a model call; a
+changed prompt or schema changes the request and asks the model again.
 
 The key is the sha256 of everything that shapes the output: the article's content hash,
 the strategy and its version, the prompt file's hash, the sha256 of the JSON Schema
@@ -39,6 +47,7 @@ class CacheKey:
     max_tokens: int
     max_attempts: int
     fuzzy_threshold: float
+    rules: str = ""
     schema_version: str = SCHEMA_VERSION
 
     def digest(self) -> str:
@@ -70,6 +79,14 @@ class BriefCache:
 
     def set(self, key: CacheKey, brief: EventBrief) -> None:
         self._cache.set(key.digest(), brief.model_dump_json())
+
+    def get_answer(self, key: str) -> str | None:
+        """A model's cached answer (JSON) to the request hashed as ``key``."""
+        raw: Any = self._cache.get("answer:" + key)
+        return raw if isinstance(raw, str) else None
+
+    def set_answer(self, key: str, answer_json: str) -> None:
+        self._cache.set("answer:" + key, answer_json)
 
     def stats(self) -> CacheStats:
         return CacheStats(str(self.directory), len(self._cache), int(self._cache.volume()))

@@ -54,7 +54,7 @@ from ..schema import BriefContent, summary_sentences, unsupported_numbers
 from ..text.attribution import source_of
 from ..text.lang import LANG
 from ..text.names import names_in
-from ..text.roles import EventRoles, event_roles
+from ..text.roles import EventRoles, event_roles, places_in
 from .roles import aimed_at
 
 __all__ = [
@@ -197,6 +197,17 @@ def lead_roles(prepared: PreparedArticle, n: int) -> EventRoles | None:
     return max(roles, key=lambda r: (bool(r.agents) + bool(r.patients), -r.at)) if roles else None
 
 
+def lead_places(prepared: PreparedArticle, n: int, roles: EventRoles | None) -> list[str]:
+    """Where the lead event happened: the places its sentence gives it, else the first
+    place said in the opening ``LEAD_WINDOW`` sentences."""
+    if roles is not None and roles.places:
+        return list(roles.places)
+    for sent in [prepared.parsed[n - 1], *prepared.parsed[:LEAD_WINDOW]]:
+        if places := places_in(sent):
+            return places[:1]
+    return []
+
+
 def other_roles(prepared: PreparedArticle, n: int, window: int = 6) -> list[EventRoles]:
     """Roles of the other violent predicates in the first ``window`` sentences."""
     out = []
@@ -331,6 +342,10 @@ class Offer:
     weapons: tuple[str, ...] = ()
     more_doers: tuple[str, ...] = ()
     more_patients: tuple[tuple[str, str], ...] = ()
+    # Whether the parse found the lead event's doer / patient: only then is a choice
+    # required; names merely mentioned in the lead may all be wrong (then null is allowed).
+    doer_read: bool = False
+    patient_read: bool = False
 
 
 def offer(prepared: PreparedArticle) -> Offer:
@@ -369,14 +384,24 @@ def offer(prepared: PreparedArticle) -> Offer:
         targets=tuple(targets),
         target_verbatim=aim.name if aim else None,
         target_affiliation=aim.affiliation if aim else None,
-        places=tuple(roles.places if roles else ()),
+        places=tuple(lead_places(prepared, n, roles)),
         killed=tuple(closest_first(prepared, figure_candidates(prepared, "killed"), n)),
         injured=tuple(closest_first(prepared, figure_candidates(prepared, "injured"), n)),
         days=tuple(days),
         patient_role=roles.patient_role if roles else "target",
         weapons=tuple(roles.weapons[:2]) if roles else (),
-        more_doers=tuple(_role_names((), *[list(r.agents) for r in others])),
-        more_patients=tuple(dict.fromkeys((p, r.patient_role) for r in others for p in r.patients)),
+        # the lead's other doers and patients ("killing two nurses and a guard") first
+        more_doers=tuple(
+            _role_names(roles.agents[1:] if roles else (), *[list(r.agents) for r in others])
+        ),
+        more_patients=tuple(
+            dict.fromkeys(
+                ([(p, roles.patient_role) for p in roles.patients[1:]] if roles else [])
+                + [(p, r.patient_role) for r in others for p in r.patients]
+            )
+        ),
+        doer_read=bool(roles and roles.agents),
+        patient_read=aim is not None or bool(roles and roles.patients),
     )
 
 
@@ -410,10 +435,11 @@ def facts_model(choices: Offer) -> type[Facts]:
         "Facts",
         __base__=Facts,
         __doc__=Facts.__doc__,
-        # With names in the lead, one of them acted and one was acted on: a choice is
-        # required (a small model answers null even when the doer is offered first).
-        perpetrator=_choice(choices.doers, Name, required=True),
-        target=_choice(choices.targets, Name, required=True),
+        # When the parse read who acted and who was acted on, a choice is required (a
+        # small model answers null even when the doer is offered first); names the lead
+        # merely mentions may all be wrong, so then null is allowed.
+        perpetrator=_choice(choices.doers, Name, required=choices.doer_read),
+        target=_choice(choices.targets, Name, required=choices.patient_read),
         place=_choice(choices.places, Name, required=True),
         # The offered figures are already this event's (background ones are filtered
         # out); a small model answers null even when the first one is right.
@@ -440,6 +466,7 @@ class Extraction:
     patient_role: str = "target"
     killed: list[int] = field(default_factory=list)
     injured: list[int] = field(default_factory=list)
+    places: tuple[str, ...] = ()
     weapons: tuple[str, ...] = ()
     more_doers: tuple[str, ...] = ()
     more_patients: tuple[tuple[str, str], ...] = ()
@@ -450,6 +477,7 @@ class Extraction:
 
 
 SUMMARY_MAX_WORDS = 80
+MAX_ACTORS = 8  # the brief's limit
 _KIND_WORD = re.compile(r"[a-z]{4,}")
 
 
@@ -488,16 +516,40 @@ def plain_headline(facts: Facts, prepared: PreparedArticle) -> str | None:
     return None
 
 
+SUMMARY_MAX_SENTENCES = 4
+
+
 def lead_summary(prepared: PreparedArticle, event: int) -> list[str] | None:
-    """The article's own summary: the lead (sentence ``event``) and the sentence after
-    it, verbatim; None when there is no second sentence or the two exceed
-    ``SUMMARY_MAX_WORDS`` (then the model writes one)."""
+    """The article's own summary, verbatim: the lead (sentence ``event``) and the sentence
+    after it, then, when those do not tell who did it, where, or the toll, the first
+    later sentences (of the next five) that do, up to ``SUMMARY_MAX_WORDS`` words and
+    ``SUMMARY_MAX_SENTENCES`` sentences. None when there is no second sentence or the
+    first two exceed the limit (then the model writes one)."""
     sentences = prepared.numbered[event - 1 : event + 1]
     if len(sentences) < 2 or len({fold(s) for s in sentences}) < 2:
         return None
     if len(" ".join(sentences).split()) > SUMMARY_MAX_WORDS:
         return None
-    return list(sentences)
+    chosen = [event, event + 1]
+
+    def tells(n: int) -> tuple[bool, bool, bool]:
+        roles = event_roles(prepared.parsed[n - 1])
+        return (
+            any(r.agents for r in roles),
+            any(r.places for r in roles),
+            n in figure_candidates(prepared, "killed"),
+        )
+
+    told = [any(t) for t in zip(*(tells(n) for n in chosen), strict=True)]
+    for n in range(event + 2, min(event + 7, len(prepared.numbered) + 1)):
+        if all(told) or len(chosen) == SUMMARY_MAX_SENTENCES:
+            break
+        adds = [new and not old for new, old in zip(tells(n), told, strict=True)]
+        words = sum(len(prepared.numbered[k - 1].split()) for k in [*chosen, n])
+        if any(adds) and words <= SUMMARY_MAX_WORDS:
+            chosen.append(n)
+            told = [a or b for a, b in zip(told, adds, strict=True)]
+    return [prepared.numbered[k - 1] for k in chosen]
 
 
 def lead_only(prepared: PreparedArticle, event: int) -> list[str]:
@@ -578,12 +630,19 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
     times = [t for t in prepared.times_of_day if t in sentences[x.event - 1]]
 
     place = x.place
+    # A second place the lead event's sentence names ("a camp in Helmand Province"), as
+    # the area it lies in.
+    region = next((p for p in x.places if place and fold(p) != fold(place)), None)
     if place and is_country(place):  # "Chile" is where, but not a town or city
         country = country_of_place(place)
-        place = None
+        place, region = region, None
     else:
         country = country_of_place(place) if place else None
-    precision = "city" if place else "country" if country else "unknown"
+    if region and is_country(region):
+        country, region = country or country_of_place(region), None
+    if country is None and region:
+        country = country_of_place(region)
+    precision = "city" if place else "region" if region else "country" if country else "unknown"
 
     actors = []
     if x.perpetrator:
@@ -603,7 +662,7 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
     named = {fold(str(a["name"])) for a in actors}
     more = [(d, "perpetrator") for d in x.more_doers] + list(x.more_patients)
     for name, role in more:
-        if len(actors) >= 5:
+        if len(actors) >= MAX_ACTORS:
             break
         if fold(name) not in named:
             named.add(fold(name))
@@ -643,7 +702,7 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
         },
         "location": {
             "place": place,
-            "region": None,
+            "region": region,
             "country": country,
             "precision": precision,
         },

@@ -253,6 +253,7 @@ class QuestionsStrategy(_Prompted):
             patient_role=choices.patient_role,
             killed=[facts.killed_sentence] if facts and facts.killed_sentence else [],
             injured=[facts.injured_sentence] if facts and facts.injured_sentence else [],
+            places=choices.places,
             weapons=choices.weapons,
             more_doers=choices.more_doers,
             more_patients=choices.more_patients,

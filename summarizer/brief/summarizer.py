@@ -18,10 +18,13 @@ import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .. import grounding as _grounding
+from .. import schema as _schema
 from ..errors import BackendError, ModelCallError
 from ..ingest import Article, IngestFailure
 from ..llm.backend import Backend
@@ -30,11 +33,24 @@ from ..llm.pricing import estimate_cost
 from ..llm.retry import DEADLINE
 from ..prepared import PreparedArticle
 from ..schema import BriefContent, EventBrief, Provenance, Usage
+from ..text import rules_version
+from . import extraction, roles, sentence_choice, strategies
 from .cache import BriefCache, CacheKey
 from .results import BriefResult, RunSummary, failure_of, summarize
 from .strategies import FreeTextStrategy, Strategy
 
-__all__ = ["GenerationParams", "Summarizer"]
+__all__ = ["RULES_VERSION", "GenerationParams", "Summarizer"]
+
+# The rules that build a brief from the model's answers: the language layer and the
+# modules that assemble briefs and check them. Part of the built brief's cache key and
+# provenance; not of the answers' key (a rule change reuses the model's answers).
+RULES_VERSION = rules_version(
+    *(
+        Path(m.__file__)
+        for m in (extraction, roles, sentence_choice, strategies, _grounding, _schema)
+        if m.__file__
+    )
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -108,7 +124,23 @@ class Summarizer:
             max_tokens=self.params.max_tokens,
             max_attempts=self.params.max_attempts,
             fuzzy_threshold=self.params.fuzzy_threshold,
+            rules=RULES_VERSION,
         )
+
+    def answer_key(
+        self, messages: Sequence[Message], response_model: type[BaseModel], params: CallParams
+    ) -> str:
+        """The key of one question's answer: everything the request carries, no rules."""
+        payload = {
+            "backend": self.backend.name,
+            "model": self.backend.model,
+            "mode": self.backend.mode,
+            "params": dataclasses.asdict(params),
+            "messages": list(messages),
+            "schema": self.schemas_sha256([response_model]),
+        }
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     # -- one article -----------------------------------------------------------------------
 
@@ -124,6 +156,7 @@ class Summarizer:
 
         usage = CallUsage()
         asked = [0]
+        reused = [0]
         # Each article runs in its own task, so this deadline is its own.
         DEADLINE.set(time.monotonic() + self.budget if self.budget else None)
 
@@ -133,6 +166,15 @@ class Summarizer:
             params = self.params
             if max_tokens is not None and max_tokens < params.max_tokens:
                 params = dataclasses.replace(params, max_tokens=max_tokens)
+            answer_key = self.answer_key(messages, response_model, params)
+            if self.cache is not None and (raw := self.cache.get_answer(answer_key)):
+                try:  # checked again: today's rules decide what the answer may say
+                    answer = response_model.model_validate_json(raw, context=prepared.context)
+                    reused[0] += 1
+                    asked[0] += 1
+                    return answer
+                except ValidationError:
+                    pass  # no longer passes: the model is asked again
             call = await self.caller.call(
                 item_id=article.id,
                 messages=messages,
@@ -146,6 +188,8 @@ class Summarizer:
                 raise call.error
             if call.content is None:
                 raise BackendError("the model call returned nothing")
+            if self.cache is not None:
+                self.cache.set_answer(answer_key, call.content.model_dump_json())
             return call.content
 
         content: BriefContent | None = None
@@ -159,7 +203,9 @@ class Summarizer:
             tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, attempts=usage.calls
         )
         result.transport_retries = usage.transport_retries
-        result.reasks = max(usage.calls - asked[0], 0)  # a strategy may ask several questions
+        result.reasks = max(
+            usage.calls - (asked[0] - reused[0]), 0
+        )  # a strategy may ask several questions
         if content is not None:
             provenance = Provenance(
                 article_id=article.id,
@@ -172,6 +218,8 @@ class Summarizer:
                 prompt_hash=self.strategy.prompt.sha256,
                 strategy=key.strategy,
                 response_schema_sha256=key.response_schema_sha256,
+                rules_version=RULES_VERSION,
+                answers_reused=reused[0],
                 created_at=datetime.now(UTC).replace(microsecond=0),
                 tokens_in=usage.tokens_in,
                 tokens_out=usage.tokens_out,

@@ -135,21 +135,34 @@ def _predicates(sent: Span) -> Iterator[Token]:
             yield token
 
 
+def _where(token: Token) -> bool:
+    """Whether ``token`` heads a phrase saying where: the object of "in", "at", "near"
+    ..., or a name set beside one ("in Kandahar, Afghanistan")."""
+    for _ in range(3):
+        if token.dep_ == "pobj":
+            return token.head.lower_ in _WHERE
+        if token.dep_ not in ("appos", "conj", "compound", "npadvmod") or token.head is token:
+            return False
+        token = token.head
+    return False
+
+
 def places_in(sent: Span) -> list[str]:
-    """Places the sentence names: its place entities, and proper nouns after "in", "at",
-    "near" ... (lower-case text has no entities). First ones first, each once."""
+    """Places the sentence says something happened in: place entities and proper nouns
+    (lower-case text has no entities) after "in", "at", "near" ..., or set beside such a
+    place ("in Kandahar, Afghanistan"). A place named otherwise ("U.S. officials",
+    "Russia's foray") says who, not where. First ones first, each once."""
     out: dict[str, None] = {}
     for ent in sent.ents:
-        if ent.label_ in _PLACE_ENTS:
-            out.setdefault(ent.text, None)
+        if ent.label_ in _PLACE_ENTS and _where(ent.root):
+            out.setdefault(ent.text.removeprefix("the "), None)
     for token in sent:
         if (
-            token.dep_ == "pobj"
-            and token.head.lower_ in _WHERE
+            _where(token)
             and token.pos_ == "PROPN"
-            and token.ent_type_ not in _NOT_ACTOR_ENTS
-            and token.lower_ not in LANG.WEEKDAYS
             and not token.ent_type_
+            and token.lower_ not in LANG.WEEKDAYS
+            and token.lower_ not in LANG.MONTHS
         ):
             left = token.left_edge.i
             words = [t for t in sent.doc[left : token.i + 1] if t.pos_ == "PROPN"]
@@ -174,9 +187,11 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
     lemma = _lemma(pred)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
     if pred.pos_ == "NOUN":
+        # "a Taliban attack", "the group's bombing": a group named before the noun is the
+        # doer; a place or an occasion ("the Boston Marathon bombing") is not.
         agent_tokens = _pobjs(pred, ["by"]) + [
             c for c in pred.children
-            if c.dep_ in ("compound", "poss", "amod") and c.pos_ == "PROPN"
+            if c.dep_ in ("compound", "poss", "amod") and c.ent_type_ in ("ORG", "NORP")
         ]  # fmt: skip
         patient_tokens = _pobjs(pred, ["on", "against", "targeting", "of"])
     elif lemma in LANG.SUFFER_VERBS:

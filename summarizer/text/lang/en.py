@@ -18,7 +18,8 @@ ATTACK_VERBS = frozenset(
     "attack ambush assassinate assault behead bomb detonate execute fire hit invade kill "
     "kidnap abduct massacre murder raid shell shoot slaughter stab storm strike target "
     "torture blow explode wound injure maim hurt gun lynch besiege overrun capture seize "
-    "arrest detain rape burn destroy".split()
+    "arrest detain rape burn destroy hijack exterminate bombard fight battle clash beat "
+    "poison slay retake".split()
 )
 # The object of these is hurt or killed (a victim); of the others, aimed at (a target).
 HARM_VERBS = frozenset("kill murder assassinate behead execute massacre slaughter wound "
