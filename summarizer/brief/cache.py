@@ -58,8 +58,9 @@ class CacheKey:
 @dataclass(frozen=True)
 class CacheStats:
     directory: str
-    entries: int
+    entries: int  # briefs
     size_bytes: int
+    answers: int = 0  # model answers kept apart from the briefs
 
 
 class BriefCache:
@@ -89,10 +90,16 @@ class BriefCache:
         self._cache.set("answer:" + key, answer_json)
 
     def stats(self) -> CacheStats:
-        return CacheStats(str(self.directory), len(self._cache), int(self._cache.volume()))
+        answers = sum(1 for k in self._cache if str(k).startswith("answer:"))
+        return CacheStats(
+            str(self.directory), len(self._cache) - answers, int(self._cache.volume()), answers
+        )
 
-    def clear(self) -> int:
-        return int(self._cache.clear())
+    def clear(self) -> tuple[int, int]:
+        """Empty the cache; how many briefs and model answers were removed."""
+        answers = sum(1 for k in self._cache if str(k).startswith("answer:"))
+        total = int(self._cache.clear())
+        return total - answers, answers
 
     def close(self) -> None:
         self._cache.close()

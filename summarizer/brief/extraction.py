@@ -72,6 +72,7 @@ __all__ = [
     "lead_summary",
     "offer",
     "plain_headline",
+    "skeleton",
     "to_brief_content",
 ]
 
@@ -566,6 +567,31 @@ def fallback_headline(prepared: PreparedArticle, event: int) -> str:
     words, cut at ``HEADLINE_MAX_WORDS - 3``."""
     words = prepared.numbered[event - 1].split()[: HEADLINE_MAX_WORDS - 3]
     return " ".join(words).rstrip(",;:.") + (" …" if len(words) == HEADLINE_MAX_WORDS - 3 else "")
+
+
+def skeleton(prepared: PreparedArticle) -> BriefContent:
+    """The brief of an article whose model answers failed: its title (or the lead's
+    first words) and its lead, verbatim; every other field empty. Checked as any brief."""
+    n = lead(prepared)
+    title = prepared.article.title
+    usable = title and not _headline_problem(title, prepared, max_words=HEADLINE_MAX_WORDS)
+    return BriefContent.model_validate(
+        {
+            "headline": title if usable else fallback_headline(prepared, n),
+            "summary": " ".join(lead_summary(prepared, n) or lead_only(prepared, n)),
+            "event_type": "Other news",
+            "sub_event_type": "Other",
+            "date": {"evidence": None, "value": None, "precision": "unknown", "time_of_day": None},
+            "location": {"place": None, "region": None, "country": None, "precision": "unknown"},
+            "actors": [],
+            "casualties": [],
+            "claims": [],
+            "quotes": [],
+            "earlier_events": [],
+            "open_questions": [],
+        },
+        context=prepared.context,
+    )
 
 
 def date_candidates(prepared: PreparedArticle) -> list[int]:

@@ -42,6 +42,10 @@ class BriefResult:
     transport_retries: int = 0
     seconds: float = 0.0
     article: Article | None = field(default=None, repr=False)  # None: ingest failed
+    # For a failed article that could be read: the article's own headline and lead as a
+    # brief with nothing else, so the review queue can show it (marked failed) and an
+    # editor can write the rest. Never written as the article's output.
+    fallback: EventBrief | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:

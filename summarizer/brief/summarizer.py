@@ -142,6 +142,16 @@ class Summarizer:
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
+    @staticmethod
+    def _skeleton(prepared: PreparedArticle) -> BriefContent | None:
+        """The article's own headline and lead as a brief, or None (nothing readable)."""
+        if not prepared.numbered:
+            return None
+        try:
+            return extraction.skeleton(prepared)
+        except ValidationError:
+            return None
+
     # -- one article -----------------------------------------------------------------------
 
     async def brief(self, article: Article) -> BriefResult:
@@ -206,7 +216,9 @@ class Summarizer:
         result.reasks = max(
             usage.calls - (asked[0] - reused[0]), 0
         )  # a strategy may ask several questions
-        if content is not None:
+        # A failure keeps the article's headline and lead, for the review queue.
+        built_from = content if content is not None else self._skeleton(prepared)
+        if built_from is not None:
             provenance = Provenance(
                 article_id=article.id,
                 source_file=article.source,
@@ -225,11 +237,15 @@ class Summarizer:
                 tokens_out=usage.tokens_out,
                 attempts=usage.calls,
             )
-            result.brief = EventBrief.model_validate(
-                {**content.model_dump(), "provenance": provenance.model_dump()}
+            built = EventBrief.model_validate(
+                {**built_from.model_dump(), "provenance": provenance.model_dump()}
             )
-            if self.cache is not None:
-                self.cache.set(key, result.brief)
+            if content is None:
+                result.fallback = built
+            else:
+                result.brief = built
+                if self.cache is not None:
+                    self.cache.set(key, built)
         result.seconds = time.perf_counter() - started
         return result
 

@@ -89,10 +89,16 @@ def brief(
 
         store = ReviewStore(settings.review_db)
         filed = [store.file(r.brief, r.article) for r in results if r.brief and r.article]
+        failed = [
+            store.file(r.fallback, r.article, status="failed", comment=r.failure.message)
+            for r in results
+            if r.fallback and r.article and r.failure
+        ]
         new = sum(1 for _, created in filed if created)
         report.line(
             f"review store {settings.review_db}: {new} new draft(s), "
-            f"{len(filed) - new} already filed"
+            f"{sum(1 for _, c in failed if c)} failed article(s) filed for an editor, "
+            f"{len(filed) + len(failed) - new - sum(1 for _, c in failed if c)} already filed"
         )
     if folder is not None:
         report.line(f"wrote {len(folder.written)} file(s) to {out_dir}")

@@ -30,13 +30,18 @@ def cache_stats(cache_dir: Path | None) -> None:
     """Entries and size of the cache."""
     with _open(cache_dir) as store:
         s = store.stats()
-    click.echo(f"directory {s.directory}\nentries {s.entries}\nsize {s.size_bytes:,} bytes")
+    click.echo(
+        f"directory {s.directory}\nentries {s.entries}\nmodel answers {s.answers}\n"
+        f"size {s.size_bytes:,} bytes"
+    )
 
 
 @cache.command("clear")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False))
 def cache_clear(cache_dir: Path | None) -> None:
-    """Delete every cached brief."""
+    """Delete every cached brief and model answer."""
     with _open(cache_dir) as store:
-        n = store.clear()
-    click.echo(f"removed {n} cached brief(s) from {store.directory}")
+        briefs, answers = store.clear()
+    click.echo(
+        f"removed {briefs} cached brief(s) and {answers} model answer(s) from {store.directory}"
+    )

@@ -7,7 +7,9 @@ from typing import Literal, get_args
 
 __all__ = ["DECISIONS", "STATUSES", "Status"]
 
-Status = Literal["draft", "approved", "rejected", "needs_changes"]
+# "failed": the model's brief failed; the item holds the article's headline and lead for
+# an editor to complete.
+Status = Literal["draft", "approved", "rejected", "needs_changes", "failed"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 DECISIONS: dict[str, Status] = {
     "approve": "approved",

@@ -166,9 +166,18 @@ class ReviewStore:
 
     # --- filing drafts ---------------------------------------------------------------
 
-    def file(self, brief: EventBrief, article: Article) -> tuple[str, bool]:
-        """File a model's brief as a draft. Returns its id and whether it was new; a
-        brief already filed (same article, model, prompt, schema) is left as it is."""
+    def file(
+        self,
+        brief: EventBrief,
+        article: Article,
+        *,
+        status: Status = "draft",
+        comment: str | None = None,
+    ) -> tuple[str, bool]:
+        """File a model's brief as a draft (or, for an article whose brief failed, its
+        headline and lead as ``failed`` with the reason in ``comment``). Returns its id
+        and whether it was new; a brief already filed (same article, model, prompt,
+        schema) is left as it is."""
         provenance = brief.provenance
         item_id = brief_key(provenance)
         content = BriefContent.model_validate(brief.model_dump(exclude={"provenance"}))
@@ -190,8 +199,8 @@ class ReviewStore:
             )
             db.execute(
                 "INSERT INTO briefs (id, article_id, model, prompt_version, prompt_hash,"
-                " schema_version, status, current_version, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'draft', 1, ?, ?)",
+                " schema_version, status, current_version, created_at, updated_at,"
+                " review_comment) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                 (
                     item_id,
                     article.id,
@@ -199,8 +208,10 @@ class ReviewStore:
                     provenance.prompt_version,
                     provenance.prompt_hash,
                     provenance.schema_version,
+                    status,
                     now,
                     now,
+                    comment,
                 ),
             )
             db.execute(
@@ -215,7 +226,7 @@ class ReviewStore:
                 ),
             )
             self._audit(db, item_id, f"model:{provenance.model}", "filed", version=1,
-                        to_status="draft")  # fmt: skip
+                        to_status=status, comment=comment)  # fmt: skip
         return item_id, True
 
     # --- reading ---------------------------------------------------------------------

@@ -29,6 +29,8 @@ def numerals(text: str) -> list[str]:
 
 
 def _values(numeral: str) -> set[float]:
+    if len(numeral) > 1 and numeral[0] == "0" and numeral[1].isdigit():
+        return set()  # "07" in "2024-02-07" or a code: part of a date, not a count
     out = {float(numeral.replace(",", ""))} if re.fullmatch(r"[\d,]+(?:\.\d+)?", numeral) else set()
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", numeral):
         out.add(float(numeral.replace(".", "")))  # "1.200" as a European thousand
