@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
+from .text.lang import LANG
 from .text.numbers import mentions, numerals
 
 __all__ = [
@@ -224,27 +225,10 @@ def mentions_number(text: str, value: int) -> bool:
 # (published 8 February) and resolved "yesterday" against today's clock when no
 # publication date was given: the exact inventions this check exists to stop.
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAYS = list(LANG.WEEKDAYS)
 _MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
+    **{name: i for i, name in enumerate(LANG.MONTHS, start=1)},
+    **LANG.MONTH_ABBREVIATIONS,
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH_DAY = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")

@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import IngestError
+from .text.lang import LANG
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -108,7 +109,8 @@ def _article_id(text: str) -> str:
 
 _DATE_MARKER = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*")
 _BYLINE = re.compile(r"^By\s+\S")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH_ABBR = "|".join(m[:3].capitalize() for m in LANG.MONTHS)
+_MONTH = rf"(?:{_MONTH_ABBR})[a-z]*\.?"  # "Jan.", "Sept.", "March"
 _DATELINE = re.compile(
     rf"^((?:[A-Z][\w.'-]*)(?:[ ,][A-Z][\w.'-]*)*,?\s+{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)\s*[:—–-]"
     r"|^([A-Z][A-Z .'-]{2,})\s*[—–]"

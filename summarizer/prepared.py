@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 from .grounding import GroundingSource, context_value, validation_context
 from .ingest import Article, content_passages
 from .text.nlp import parse
-from .text.sentences import MAX_CHARS, is_boilerplate, is_byline, sentences, strip_dateline
+from .text.sentences import (
+    MAX_CHARS,
+    Sentence,
+    is_boilerplate,
+    is_byline,
+    sentences,
+    strip_dateline,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -70,12 +77,8 @@ class PreparedArticle:
         return list(seen)
 
     @cached_property
-    def numbered(self) -> list[str]:
-        """The content's sentences in order, as shown to a model that answers with
-        sentence numbers: each verbatim from the article (``text.sentences``), a leading
-        dateline cut off, bylines, boilerplate lines, repeats and fragments of fewer than
-        four words left out."""
-        seen: dict[str, None] = {}
+    def _sentences(self) -> list[Sentence]:
+        seen: dict[str, Sentence] = {}
         for _, passage in self.passages:
             if is_byline(passage) or is_boilerplate(passage):
                 continue
@@ -83,13 +86,21 @@ class PreparedArticle:
             for sentence in sentences(body):
                 text = sentence.text.strip()
                 if len(text.split()) >= 4 and not is_boilerplate(text):
-                    seen.setdefault(text, None)
-        return list(seen)
+                    seen.setdefault(text, sentence)
+        return list(seen.values())
+
+    @cached_property
+    def numbered(self) -> list[str]:
+        """The content's sentences in order, as shown to a model that answers with
+        sentence numbers: each verbatim from the article (``text.sentences``), a leading
+        dateline cut off, bylines, boilerplate lines, repeats and fragments of fewer than
+        four words left out."""
+        return [s.text.strip() for s in self._sentences]
 
     @cached_property
     def parsed(self) -> list[Span]:
-        """``numbered``'s sentences parsed (the language layer's reading), one each."""
-        return [parse(s)[:] for s in self.numbered]
+        """``numbered``'s sentences as the language layer parsed them, one each."""
+        return [s.span if s.span is not None else parse(s.text)[:] for s in self._sentences]
 
     @cached_property
     def quoted(self) -> list[str]:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ..geo import is_country
+from ..text.lang import LANG
 
 __all__ = ["COMPOUND_ADJECTIVE", "Aim", "aimed_at"]
 
@@ -59,10 +60,7 @@ _PERSON = rf"(?P<person>{_NAME_OF_TWO})"
 _GROUP = rf"(?P<group>{_WORD_RUN})"
 _DESCRIBING = r"(?:(?:[a-z][\w'’-]*|[A-Z][\w'’]*-[a-z]+)\s+)"  # "the Moscow-backed militia"
 _NOT_NAMES = {
-    "the", "a", "an", "he", "she", "they", "it", "his", "her", "their", "its",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december",
+    "the", "a", "an", "his", "her", "their", "its", *LANG.NO_NAME, *LANG.WEEKDAYS, *LANG.MONTHS,
 }  # fmt: skip
 NEAR = 8  # sentences after the lead where the object may be identified ...
 NEAR_ACTION = 4  # ... and where another action on a named person may identify it

@@ -32,6 +32,7 @@ from ..ingest import Article
 from ..prepared import PreparedArticle
 from ..review.store import ReviewStore
 from ..schema import EventBrief
+from ..text.lang import LANG
 from ..text.names import names_in, places_named
 from .entities import AliasRules, fold_name
 from .model import Digest, DigestFailure, Story
@@ -124,9 +125,7 @@ def _assign_ids(built: list[_Built], known: Mapping[str, str]) -> list[str]:
     return out
 
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = list(LANG.MONTHS)
 _MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.I)
 _LAST = re.compile(r"\blast (week|weekend|month)\b", re.I)
 

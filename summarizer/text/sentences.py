@@ -14,10 +14,14 @@ Pure: no model, no network, no I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .lang import LANG
 from .nlp import parse
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 __all__ = [
     "MAX_CHARS",
@@ -64,10 +68,12 @@ _CLAUSE_BREAK = re.compile(r"[;,:—–]\s+|\s+-\s+|\s+(?=and\s|but\s|while\s|af
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence: its exact text, and where it starts in the text it came from."""
+    """A sentence: its exact text, where it starts in the text it came from, and its
+    parse (the span of the passage's parse, so nothing is parsed twice)."""
 
     text: str
     start: int
+    span: Span | None = field(default=None, compare=False, repr=False)
 
 
 def strip_dateline(text: str) -> tuple[str, int]:
@@ -116,10 +122,13 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pending: Sentence | None = None  # a fragment waiting to be joined to what follows
     offset = 0
+    docs: list[tuple[int, Doc]] = []
     for glued in _GLUED.split(text):
         chunk, cut = strip_dateline(glued)
         offset += cut
-        for sent in parse(chunk).sents:
+        doc = parse(chunk)
+        docs.append((offset, doc))
+        for sent in doc.sents:
             piece = sent.text.strip()
             if not piece:
                 continue
@@ -139,4 +148,13 @@ def sentences(text: str) -> list[Sentence]:
             out.append(Sentence(text[last.start : pending.start + len(pending.text)], last.start))
         else:
             out.append(pending)
-    return out
+    return [replace(s, span=_span_of(s, docs)) for s in out]
+
+
+def _span_of(sentence: Sentence, docs: list[tuple[int, Doc]]) -> Span | None:
+    """``sentence`` as a span of the parse it came from, or None (it crosses two)."""
+    end = sentence.start + len(sentence.text)
+    for offset, doc in docs:
+        if offset <= sentence.start and end <= offset + len(doc.text):
+            return doc.char_span(sentence.start - offset, end - offset, alignment_mode="expand")
+    return None
