@@ -319,7 +319,8 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
     when there is no such number or more than one different one: the sentence does not
     state one clear figure.
     """
-    tokens = [t.lower() for t in _TOKEN.findall(fold(evidence))]
+    # a word's own punctuation is not part of it ("injured," is "injured"; "1,200" stays)
+    tokens = [t.lower().strip(",'’-") for t in _TOKEN.findall(fold(evidence))]
     keyword = _KEYWORDS[kind]
     found: dict[int, bool] = {}
     counted: set[int] = set()

@@ -31,6 +31,8 @@ Nothing here knows anything about any particular story.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,6 +57,7 @@ from ..text.attribution import source_of
 from ..text.lang import LANG
 from ..text.names import names_in
 from ..text.roles import EventRoles, event_roles, places_in
+from ..text.sentences import is_shouting
 from .roles import aimed_at
 
 __all__ = [
@@ -127,6 +130,12 @@ def _role_names(values: tuple[str, ...], *more: list[str]) -> list[str]:
     for v in (*values, *(m for ms in more for m in ms)):
         out.setdefault(fold(v), v)
     return list(out.values())
+
+
+def _as_written(name: str, prepared: PreparedArticle) -> str:
+    """``name`` in the article's own letters (a text in capitals is parsed in lower case)."""
+    match = prepared.grounding.locate(name)
+    return match.span if match is not None and match.exact else name
 
 
 def _figure_problem(sentence: str, kind: str, published: date | None) -> str | None:
@@ -368,8 +377,9 @@ def offer(prepared: PreparedArticle) -> Offer:
         [t for t in targets if fold(t) not in {fold(d) for d in roles.agents}] if roles else targets
     )
     # The object of the lead's action, identified where the article names it, is the
-    # target: offered alone (the grammar then admits nothing else).
-    aim = aimed_at(prepared.numbered, n)
+    # target: offered alone (the grammar then admits nothing else). Read from the case
+    # of the words, so not in a text written in capitals.
+    aim = None if is_shouting(lead_sentence) else aimed_at(prepared.numbered, n)
     if aim is not None:
         targets = [_grammar_safe(aim.name)]
         doers = [d for d in doers if fold(d) not in fold(aim.name)] or doers
@@ -379,7 +389,7 @@ def offer(prepared: PreparedArticle) -> Offer:
         else [c for c in date_candidates(prepared) if c != n]
     )
     others = other_roles(prepared, n)
-    return Offer(
+    choices = Offer(
         event=n,
         doers=tuple(doers),
         targets=tuple(targets),
@@ -403,6 +413,18 @@ def offer(prepared: PreparedArticle) -> Offer:
         ),
         doer_read=bool(roles and roles.agents),
         patient_read=aim is not None or bool(roles and roles.patients),
+    )
+    if not is_shouting(lead_sentence):
+        return choices
+    written = functools.partial(_as_written, prepared=prepared)
+    return dataclasses.replace(
+        choices,
+        doers=tuple(map(written, choices.doers)),
+        targets=tuple(map(written, choices.targets)),
+        places=tuple(map(written, choices.places)),
+        weapons=tuple(map(written, choices.weapons)),
+        more_doers=tuple(map(written, choices.more_doers)),
+        more_patients=tuple((written(p), r) for p, r in choices.more_patients),
     )
 
 

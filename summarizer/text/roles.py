@@ -160,7 +160,7 @@ def places_in(sent: Span) -> list[str]:
         if (
             _where(token)
             and token.pos_ == "PROPN"
-            and not token.ent_type_
+            and token.ent_type_ not in (*_PLACE_ENTS, *_NOT_ACTOR_ENTS)  # those: above
             and token.lower_ not in LANG.WEEKDAYS
             and token.lower_ not in LANG.MONTHS
         ):

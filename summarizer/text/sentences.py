@@ -29,6 +29,7 @@ __all__ = [
     "Sentence",
     "is_boilerplate",
     "is_byline",
+    "is_shouting",
     "sentences",
     "strip_dateline",
 ]
@@ -95,7 +96,16 @@ def is_boilerplate(line: str) -> bool:
     if any(folded.startswith(phrase) for phrase in LANG.BOILERPLATE):
         return len(line) <= 300
     short = len(line) <= 80 and len(line.split()) < 8  # a sentence of the story is longer
-    return short and any(phrase in folded for phrase in LANG.BOILERPLATE)
+    if short and any(phrase in folded for phrase in LANG.BOILERPLATE):
+        return True
+    # a menu: "Home | World | Politics | Sport"
+    return len(line.split()) <= 16 and sum(line.count(c) for c in "|•›»") >= 2
+
+
+def is_shouting(text: str) -> bool:
+    """Whether ``text`` is written in capitals (a wire's ALL-CAPS bulletin)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
 def _cut(text: str, start: int) -> list[Sentence]:
@@ -126,13 +136,16 @@ def sentences(text: str) -> list[Sentence]:
     for glued in _GLUED.split(text):
         chunk, cut = strip_dateline(glued)
         offset += cut
-        doc = parse(chunk)
+        # The tagger reads capitals as names: an ALL-CAPS text is parsed in lower case
+        # (the same length, so every offset still points into the article's own words).
+        doc = parse(chunk.lower() if is_shouting(chunk) else chunk)
         docs.append((offset, doc))
         for sent in doc.sents:
-            piece = sent.text.strip()
+            raw = chunk[sent.start_char : sent.end_char]  # the article's own letters
+            piece = raw.strip()
             if not piece:
                 continue
-            start = offset + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            start = offset + sent.start_char + (len(raw) - len(raw.lstrip()))
             if pending is not None:
                 piece = text[pending.start : start + len(piece)]
                 start = pending.start
