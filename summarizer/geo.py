@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .grounding import fold
+from .text.normalize import fold
 
 __all__ = ["country_of_place", "is_country"]
 

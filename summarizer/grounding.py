@@ -10,16 +10,15 @@ Numbers and dates get their own checks because a near match is not good enough f
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-from functools import cache
 from typing import TypeVar
 
 from rapidfuzz import fuzz
 
 from .text.lang import LANG
+from .text.normalize import _fold_with_index, fold
 from .text.numbers import mentions, numerals
 
 __all__ = [
@@ -44,53 +43,14 @@ __all__ = [
 # ``source_from`` only.
 CONTEXT_KEY = "grounding"
 
-_CHAR_MAP = {
-    **dict.fromkeys("‘’‚‛′`´", "'"),
-    **dict.fromkeys("“”„‟″«»", '"'),
-    **dict.fromkeys("‐‑‒–—―−", "-"),
-}
 # Stripped from both ends of a needle: models like to wrap evidence in quotes or end it
 # with a full stop the article has elsewhere.
 _EDGE_CHARS = " \"'.,;:…-"
 
 
-@cache
-def _fold_char(ch: str) -> str:
-    return unicodedata.normalize("NFKC", _CHAR_MAP.get(ch, ch)).casefold()
-
-
-def _fold_with_index(text: str) -> tuple[str, list[int]]:
-    """Fold ``text`` and return, for each folded character, its index in ``text``."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, raw in enumerate(text):
-        for ch in _fold_char(raw):
-            if ch.isspace():
-                if not out or out[-1] == " ":
-                    continue
-                ch = " "
-            out.append(ch)
-            index.append(i)
-    while out and out[-1] == " ":
-        out.pop()
-        index.pop()
-    return "".join(out), index
-
-
 def plain_text(text: str) -> str:
     """The text itself, also when it is a member of a str Enum (see ``constrained``)."""
     return str(text.value) if isinstance(text, Enum) else text
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Case-, space-, quote- and dash-insensitive form of ``text``.
-
-    The same as ``_fold_with_index(text)[0]`` (a test holds them together), without
-    building the index: each character folded once and remembered."""
-    return _SPACES.sub(" ", "".join(map(_fold_char, text))).strip(" ")
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,15 @@ def lead_roles(prepared: PreparedArticle, n: int) -> EventRoles | None:
     """The roles of the lead event: its sentence's first violent predicate with an
     argument (the one with the most arguments when several tie for first)."""
     roles = [r for r in event_roles(prepared.parsed[n - 1]) if r.agents or r.patients]
-    return max(roles, key=lambda r: (bool(r.agents) + bool(r.patients), -r.at)) if roles else None
+    if not roles:
+        return None
+    best = max(roles, key=lambda r: (bool(r.agents) + bool(r.patients), -r.at))
+    if best.agents:
+        return best
+    # "X was killed on Wednesday in a US strike": the sentence's other predicates name
+    # the same event; the first doer among them is the lead event's.
+    doers = next((r.agents for r in roles if r.agents), ())
+    return dataclasses.replace(best, agents=doers)
 
 
 def lead_places(prepared: PreparedArticle, n: int, roles: EventRoles | None) -> list[str]:

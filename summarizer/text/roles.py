@@ -22,6 +22,7 @@ from typing import Literal
 
 from spacy.tokens import Span, Token
 
+from ..geo import is_country
 from .lang import LANG
 
 __all__ = ["EventRoles", "event_roles", "phrase", "places_in"]
@@ -63,8 +64,8 @@ def phrase(token: Token) -> str | None:
     a number or a word that names nobody."""
     if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_ in _NOT_ACTOR_ENTS:
         return None
-    if token.lower_ in LANG.NO_NAME or token.lower_ in LANG.WEEKDAYS:
-        return None
+    if (token.lower_ in LANG.NO_NAME and not token.text.isupper()) or token.lower_ in LANG.WEEKDAYS:
+        return None  # a pronoun ("us"), not an acronym ("US")
     if token.lower_ in LANG.MONTHS and token.pos_ != "PROPN":
         return None
     keep = {token.i}
@@ -110,18 +111,58 @@ def _pobjs(token: Token, preps: Iterable[str]) -> list[Token]:
             for o in p.children if o.dep_ == "pobj"]  # fmt: skip
 
 
+def _speaker_of(clause: Token) -> list[Token]:
+    """The subject of the verb of saying ``clause`` is reported by ("X said it killed
+    ..." -> X), or nothing."""
+    head = clause.head
+    if clause.dep_ == "ccomp" and (head.lemma_.lower() or head.lower_) in LANG.SAY_VERBS:
+        return [c for c in _children(head, "nsubj") if c.pos_ != "PRON"]
+    return []
+
+
 def _subject_up(verb: Token) -> list[Token]:
-    """The subject of ``verb``, or of the clause it hangs from ("..., killing two")."""
+    """The subject of ``verb``, or of the clause it hangs from ("..., killing two"); a
+    pronoun subject of a reported clause is its speaker ("the army said it killed")."""
     t: Token | None = verb
     for _ in range(4):
         if t is None:
             break
         if subjects := _children(t, "nsubj"):
+            if all(s.pos_ == "PRON" for s in subjects) and (speaker := _speaker_of(t)):
+                return speaker
             return subjects
         if t.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp") or t.head is t:
             break
         t = t.head if t.head.pos_ in ("VERB", "AUX") else t.head.head
     return []
+
+
+def _noun_agents(noun: Token) -> list[Token]:
+    """Who carried out the event a noun names: "by X", or a group or a country named
+    before it ("a Taliban attack", "a US strike"); a town ("the Kabul bombing") or an
+    occasion ("the Boston Marathon bombing") is where or when, not who."""
+    named = [
+        c
+        for c in noun.children
+        if c.dep_ in ("compound", "poss", "amod", "nmod")
+        and (c.ent_type_ in ("ORG", "NORP") or (c.ent_type_ == "GPE" and is_country(c.text)))
+    ]
+    return _pobjs(noun, ["by"]) + named
+
+
+def _means(tokens: list[Token]) -> tuple[list[Token], list[str]]:
+    """``tokens`` with each event noun among them ("a strike killed ...") replaced by
+    whoever carried it out; the event nouns themselves, as the means used."""
+    out: list[Token] = []
+    means: list[str] = []
+    for t in tokens:
+        if _lemma(t) in LANG.ATTACK_NOUNS or t.lower_ in LANG.ATTACK_NOUNS:
+            out += _noun_agents(t)
+            if (text := phrase(t)) is not None:
+                means.append(text)
+        else:
+            out.append(t)
+    return out, means
 
 
 def _predicates(sent: Span) -> Iterator[Token]:
@@ -143,6 +184,8 @@ def _where(token: Token) -> bool:
             return token.head.lower_ in _WHERE
         if token.dep_ not in ("appos", "conj", "compound", "npadvmod") or token.head is token:
             return False
+        if token.dep_ == "compound" and token.head.lower_ not in LANG.PLACE_NOUNS:
+            return False  # "in Maidan Wardak province" is where; "US forces" is who
         token = token.head
     return False
 
@@ -187,12 +230,7 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
     lemma = _lemma(pred)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
     if pred.pos_ == "NOUN":
-        # "a Taliban attack", "the group's bombing": a group named before the noun is the
-        # doer; a place or an occasion ("the Boston Marathon bombing") is not.
-        agent_tokens = _pobjs(pred, ["by"]) + [
-            c for c in pred.children
-            if c.dep_ in ("compound", "poss", "amod") and c.ent_type_ in ("ORG", "NORP")
-        ]  # fmt: skip
+        agent_tokens = _noun_agents(pred)
         patient_tokens = _pobjs(pred, ["on", "against", "targeting", "of"])
     elif lemma in LANG.SUFFER_VERBS:
         agent_tokens = _pobjs(pred, ["by"])
@@ -203,7 +241,9 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
     else:
         agent_tokens = _subject_up(pred)
         patient_tokens = _children(pred, "dobj")
+    agent_tokens, means = _means(agent_tokens)
     agents, weapons = _split(agent_tokens)
+    weapons += means
     patients, more_weapons = _split(patient_tokens)
     weapons += more_weapons
     _, instruments = _split(_pobjs(pred, ["with", "by", "in"]))

@@ -38,6 +38,12 @@ WEAPON_NOUNS = frozenset(
     "drone gun rifle pistol handgun firearm knife machete vest airstrike weapon ammunition "
     "bullet gunfire tank jet aircraft helicopter".split()
 )
+# Nouns a place name can stand before and still say where ("Helmand province").
+PLACE_NOUNS = frozenset(
+    "province provinces city town village district region state county capital area "
+    "neighbourhood neighborhood suburb camp border valley island coast port street road "
+    "square market".split()
+)
 # Verbs of saying: their subject is the source of what the sentence reports.
 SAY_VERBS = frozenset(
     "say tell report announce confirm state claim add quote note warn insist deny "
