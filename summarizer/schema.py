@@ -26,12 +26,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     computed_field,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
-
 from .errors import FailureKind
 from .grounding import (
     GroundingSource,
@@ -443,9 +442,9 @@ class BriefContent(_Model):
     earlier_events: list[EarlierEvent] = Field(max_length=2)
     open_questions: list[OpenQuestion] = Field(max_length=2)
 
-    # Filled by the code, never by the model (not in the schema the model reads): each
-    # field left empty because what was found for it failed a check, and which check.
-    gaps: SkipJsonSchema[list[Gap]] = Field(default_factory=list)
+    # Filled by the code, never by the model (a private attribute: in no schema the
+    # model reads); published as ``EventBrief.gaps``.
+    _gaps: list[Gap] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
     def _checks(self, info: ValidationInfo) -> Self:
@@ -530,6 +529,10 @@ class Provenance(_Model):
 class EventBrief(BriefContent):
     """A brief as stored and published: the model's content plus its provenance."""
 
+    gaps: list[Gap] = Field(
+        default_factory=list,
+        description="fields left empty because what was found for them failed a check",
+    )
     provenance: Provenance
 
 

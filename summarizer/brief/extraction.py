@@ -52,7 +52,7 @@ from pydantic import (
 from ..geo import country_of_place, is_country
 from ..grounding import EVENT_WINDOW_DAYS, extract_toll, fold, recent_day, resolve_dates
 from ..prepared import PreparedArticle, prepared_from
-from ..schema import BriefContent, summary_sentences, unsupported_numbers
+from ..schema import BriefContent, Gap, summary_sentences, unsupported_numbers
 from ..text.attribution import source_of
 from ..text.lang import LANG
 from ..text.names import names_in
@@ -772,6 +772,7 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
         "quotes": quotes,
         "earlier_events": [],
         "open_questions": [],
-        "gaps": x.gaps,
     }
-    return BriefContent.model_validate(data, context=prepared.context)
+    content = BriefContent.model_validate(data, context=prepared.context)
+    content._gaps = [Gap.model_validate(g) for g in x.gaps]
+    return content

@@ -238,7 +238,11 @@ class Summarizer:
                 attempts=usage.calls,
             )
             built = EventBrief.model_validate(
-                {**built_from.model_dump(), "provenance": provenance.model_dump()}
+                {
+                    **built_from.model_dump(),
+                    "gaps": [g.model_dump() for g in built_from._gaps],
+                    "provenance": provenance.model_dump(),
+                }
             )
             if content is None:
                 result.fallback = built
