@@ -31,6 +31,7 @@ from pydantic import (
     computed_field,
     model_validator,
 )
+
 from .errors import FailureKind
 from .grounding import (
     GroundingSource,
