@@ -250,6 +250,7 @@ class QuestionsStrategy(_Prompted):
             perpetrator=facts.perpetrator if facts else None,
             target=choices.target_verbatim if aimed else facts.target if facts else None,
             target_affiliation=choices.target_affiliation if aimed else None,
+            target_verbatim=aimed,
             patient_role=choices.patient_role,
             killed=[facts.killed_sentence] if facts and facts.killed_sentence else [],
             injured=[facts.injured_sentence] if facts and facts.injured_sentence else [],

@@ -62,9 +62,18 @@ def phrase(token: Token) -> str | None:
     """The noun phrase ``token`` heads, without its clauses, lists and determiners,
     "of" phrases kept ("members of the security forces"); None for a pronoun, a date,
     a number or a word that names nobody."""
-    if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_ in _NOT_ACTOR_ENTS:
+    partitive = token.pos_ == "NUM" and any(  # "one of the sources", "two of them"
+        c.dep_ == "prep" and c.lower_ == "of" for c in token.children
+    )
+    if not partitive and (
+        token.pos_ not in ("NOUN", "PROPN") or token.ent_type_ in _NOT_ACTOR_ENTS
+    ):
         return None
-    if (token.lower_ in LANG.NO_NAME and not token.text.isupper()) or token.lower_ in LANG.WEEKDAYS:
+    if partitive:
+        pass
+    elif (
+        token.lower_ in LANG.NO_NAME and not token.text.isupper()
+    ) or token.lower_ in LANG.WEEKDAYS:
         return None  # a pronoun ("us"), not an acronym ("US")
     if token.lower_ in LANG.MONTHS and token.pos_ != "PROPN":
         return None
