@@ -296,9 +296,7 @@ async def run(
 
 def load_rows(out: Path, system: str, limit: int | None) -> list[tuple[Any, Any, str]]:
     golds = [json.loads(line) for line in open(DEVSET / "gold.jsonl")]
-    texts = {
-        (r := json.loads(line))["id"]: r["text"] for line in open(DEVSET / "articles.jsonl")
-    }
+    texts = {(r := json.loads(line))["id"]: r["text"] for line in open(DEVSET / "articles.jsonl")}
     rows = []
     seconds = []
     for gold in golds[:limit] if limit else golds:

@@ -28,7 +28,12 @@ KINDS = [
     ("Violence against civilians", "Attack", "gunmen attacked", "shot"),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED", "a roadside bomb hit", "bomb"),
     ("Explosions/Remote violence", "Shelling/artillery/missile attack", "shells struck", "shell"),
-    ("Violence against civilians", "Abduction/forced disappearance", "armed men abducted", "kidnap"),
+    (
+        "Violence against civilians",
+        "Abduction/forced disappearance",
+        "armed men abducted",
+        "kidnap",
+    ),
     ("Protests", "Peaceful protest", "thousands marched against", "march"),
 ]
 SYLLABLES = "ka lo mi ra to nu se vi da qu ren tal mor bis fen gar hul jin zor pel".split()

@@ -74,8 +74,10 @@ def score(brief: dict[str, Any], gold: dict[str, Any]) -> dict[str, str]:
     out["date"] = "ok" if got == want else "unknown" if got is None else f"WRONG {got}"
     loc = gold.get("location") or {}
     country = brief["location"]["country"]
-    out["country"] = "ok" if country and fold(country) == fold(loc.get("country") or "") else (
-        f"WRONG {country}" if country else "unknown"
+    out["country"] = (
+        "ok"
+        if country and fold(country) == fold(loc.get("country") or "")
+        else (f"WRONG {country}" if country else "unknown")
     )
     place, want_place = brief["location"]["place"], loc.get("place")
     if want_place is None:
@@ -99,10 +101,14 @@ def score(brief: dict[str, Any], gold: dict[str, Any]) -> dict[str, str]:
         for v in want_values
     )
     shown = [f"{c['value'] or c['low']} ({c['attributed_to']})" for c in killed]
-    out["killed+source"] = "ok" if got_values == want_values and sourced else (
-        f"MISS {shown or 'none'}"
+    out["killed+source"] = (
+        "ok" if got_values == want_values and sourced else (f"MISS {shown or 'none'}")
     )
-    roles = {a["role"]: a["name"] for a in brief["actors"]}
+    # The first actor of each role is the main event's (a brief lists the lead event's
+    # actors first, then those of the other violent events near the top).
+    roles: dict[str, str] = {}
+    for a in brief["actors"]:
+        roles.setdefault(a["role"], a["name"])
     perp = roles.get("perpetrator")
     out["perpetrator"] = "ok" if perp and PERPETRATOR.search(fold(perp)) else f"MISS {perp}"
     target = roles.get("target")

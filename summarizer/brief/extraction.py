@@ -554,17 +554,38 @@ def lead_clause(prepared: PreparedArticle, max_words: int = 12) -> str | None:
     return clause if 3 <= len(clause.split()) <= max_words else None
 
 
-def plain_headline(facts: Facts, prepared: PreparedArticle) -> str | None:
+def roles_headline(prepared: PreparedArticle, choices: Offer) -> str | None:
+    """A headline of the lead event's own words as the parse read them: "doer verb
+    patient" ("US killed Abu Baqir al-Saadi"), else "patient verb in place"
+    ("Three soldiers killed in Helmand"); None when the parse read no patient."""
+    roles = lead_roles(prepared, choices.event)
+    if roles is None or not roles.patients:
+        return None
+    patient = choices.target_verbatim or roles.patients[0]
+    where = f" in {choices.places[0]}" if choices.places else ""
+    if roles.tag in ("VBD", "VBZ", "VBP") and roles.agents and choices.doer_read:
+        return f"{roles.agents[0]} {roles.predicate} {patient}"  # a verb in the past or present
+    if roles.tag == "VBN":
+        return f"{patient} {roles.predicate}{where}"  # "were killed": the participle
+    return None
+
+
+def plain_headline(
+    facts: Facts, prepared: PreparedArticle, choices: Offer | None = None
+) -> str | None:
     """A headline without asking the model to write one: the article's own title, else
     the kind of event and its place ("Flash flood in Kaduna"), else the lead's words
-    from its doer to its patient; None if none passes the headline checks (then the
-    wording question is asked)."""
+    from its doer to its patient, else its doer, verb and patient as the parse read
+    them; None if none passes the headline checks (then the wording question is
+    asked)."""
     candidates = [prepared.article.title] if prepared.article.title else []
     if what := facts.what.strip():
         what = what[0].upper() + what[1:]
         candidates.append(f"{what} in {facts.place}" if facts.place else what)
     if (clause := lead_clause(prepared)) is not None:
         candidates.append(clause[0].upper() + clause[1:])
+    if choices is not None and (built := roles_headline(prepared, choices)) is not None:
+        candidates.append(built[0].upper() + built[1:])
     for headline in candidates:
         if len(headline.split()) >= 2 and not _headline_problem(
             headline, prepared, max_words=HEADLINE_MAX_WORDS

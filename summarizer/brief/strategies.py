@@ -215,7 +215,7 @@ class QuestionsStrategy(_Prompted):
         # one; likewise the headline (the article's title, or the kind of event and its
         # place) when neither can serve.
         summary = ex.lead_summary(prepared, n)
-        headline = ex.plain_headline(facts, prepared) if facts else None
+        headline = ex.plain_headline(facts, prepared, choices) if facts else None
         if summary is None or headline is None:
             try:
                 wording = await ask(

@@ -46,8 +46,10 @@ class EventRoles:
     patients: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     weapons: tuple[str, ...] = ()
-    # Where the predicate is in its sentence (token index), for ordering.
+    # Where the predicate is in its sentence (token index), for ordering; its tag
+    # (VBD "killed", VBN "was killed", NN "attack").
     at: int = field(default=0, compare=False)
+    tag: str = field(default="", compare=False)
 
 
 def _lemma(token: Token) -> str:
@@ -271,6 +273,7 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
         places=tuple(places_in(sent)),
         weapons=tuple(dict.fromkeys(weapons)),
         at=pred.i - sent.start,
+        tag=pred.tag_,
     )
 
 
