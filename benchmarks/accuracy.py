@@ -10,6 +10,8 @@ see its README) with the embedded model and scores each system against the annot
 * ``raw``: the baseline a user writes in ten lines: one plain prompt, a JSON grammar for
   a flat answer (headline, summary, perpetrator, target, victim, place, weapon, killed,
   injured), no checks, no re-asks.
+* ``first-choice`` (no model, seconds): the fields the pipeline's code would fill if the
+  model took the first choice offered for each question; a quick check of the rules.
 
 Answers are written to ``--out`` (one JSON file per article and system) as they come,
 so a run can be stopped and resumed, and ``--score-only`` re-scores what is there.
@@ -294,6 +296,41 @@ async def run(
     backend.close()
 
 
+def first_choice_rows(every: int) -> list[tuple[Any, Any, str]]:
+    """What the code offers, taken as if the model chose the first of each offer."""
+    from summarizer.brief import extraction as ex
+    from summarizer.ingest import Article, load_articles
+    from summarizer.prepared import PreparedArticle
+
+    golds = [json.loads(line) for line in open(DEVSET / "gold.jsonl")]
+    articles = [a for a in load_articles([DEVSET / "articles.jsonl"]) if isinstance(a, Article)]
+    rows = []
+    for gold, article in list(zip(golds, articles, strict=True))[::every]:
+        prepared = PreparedArticle(article)
+        o = ex.offer(prepared)
+        actors = []
+        if o.doers and o.doer_read:
+            actors.append({"name": o.doers[0], "role": "perpetrator"})
+        if o.targets and o.patient_read:
+            actors.append({"name": o.targets[0], "role": o.patient_role})
+        actors += [{"name": d, "role": "perpetrator"} for d in o.more_doers]
+        actors += [{"name": n, "role": r} for n, r in o.more_patients]
+        summary = ex.lead_summary(prepared, o.event) or ex.lead_only(prepared, o.event)
+        brief = {
+            "actors": actors[: ex.MAX_ACTORS],
+            "location": {
+                "place": o.places[0] if o.places else None,
+                "region": o.places[1] if len(o.places) > 1 else None,
+            },
+            "weapons": list(o.weapons),
+            "headline": "",
+            "summary": " ".join(summary),
+            "casualties": [],
+        }
+        rows.append((gold, brief, article.text))
+    return rows
+
+
 def load_rows(out: Path, system: str, limit: int | None) -> list[tuple[Any, Any, str]]:
     golds = [json.loads(line) for line in open(DEVSET / "gold.jsonl")]
     texts = {(r := json.loads(line))["id"]: r["text"] for line in open(DEVSET / "articles.jsonl")}
@@ -313,7 +350,9 @@ def load_rows(out: Path, system: str, limit: int | None) -> list[tuple[Any, Any,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--system", choices=["pipeline", "raw", "both"], default="both")
+    parser.add_argument(
+        "--system", choices=["pipeline", "raw", "both", "first-choice"], default="both"
+    )
     parser.add_argument("--model", help="bundled local model alias (default: the 0.5B)")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--every", type=int, default=1, help="every Nth article (a sample)")
@@ -321,6 +360,9 @@ def main() -> None:
     parser.add_argument("--score-only", action="store_true")
     args = parser.parse_args()
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    if args.system == "first-choice":
+        score(first_choice_rows(args.every), "pipeline")
+        return
     systems = ["pipeline", "raw"] if args.system == "both" else [args.system]
     out = args.out / (args.model or "default")
     if not args.score_only:
