@@ -117,3 +117,17 @@ def test_a_changed_language_model_is_refused(tmp_path, monkeypatch) -> None:  # 
             nlp.model_folder()
     finally:
         nlp.model_folder.cache_clear()
+
+
+def test_digits_a_model_glues_to_letters_or_commas_are_still_numbers() -> None:
+    # seen from the 0.5B model on the development set: invented figures inside a headline
+    assert set(unsupported("the state of the5171u548c,u56", "the state of the economy")) >= {
+        "5171",
+        "548",
+        "56",
+    }
+    assert unsupported("a ceasefire brokered,2017-04", "a ceasefire brokered last week") == [
+        "2017",
+        "04",
+    ]
+    assert unsupported("a 9mm pistol", "shot with a 9mm pistol") == []

@@ -77,9 +77,9 @@ def _phrases(text: str) -> list[tuple[str, set[float], set[float]]]:
             return nxt in LANG.MULTIPLIERS
         return tok in LANG.MULTIPLIERS or all(p in LANG.NUMBER_WORDS for p in tok.split("-"))
 
-    def glued(m: re.Match[str]) -> bool:  # "A4", "x.5": a digit inside a word
+    def glued(m: re.Match[str]) -> bool:  # "A4": a digit inside a word or a code
         before = folded[m.start() - 1] if m.start() else " "
-        return m.group(0)[0].isdigit() and (before.isalpha() or before in ".,")
+        return m.group(0)[0].isdigit() and before.isalpha()
 
     tokens = [m for m in _TOKEN.finditer(folded) if not glued(m)]
     for i, m in enumerate(tokens):
@@ -108,7 +108,20 @@ def mentions(text: str, value: float) -> bool:
     return float(value) in stated(text)
 
 
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def unsupported(text: str, article: str) -> list[str]:
-    """Numbers ``text`` states that ``article`` never states, as ``text`` writes them."""
+    """Numbers ``text`` states that ``article`` never states, as ``text`` writes them.
+
+    Strict on ``text`` (a model's words): every run of digits counts, also one glued to
+    letters ("the5171u548c"), unless the article has the same digits."""
     have = stated(article)
-    return [raw for raw, whole, _ in _phrases(text) if not whole & have]
+    missing = [raw for raw, whole, _ in _phrases(text) if not whole & have]
+    article_digits = {m.group(0) for m in _DIGITS.finditer(article)}
+    for m in _DIGITS.finditer(text):
+        raw = m.group(0)
+        if raw in article_digits or raw in missing or _values(raw) & have:
+            continue
+        missing.append(raw)
+    return missing
