@@ -209,7 +209,7 @@ def lead_roles(prepared: PreparedArticle, n: int) -> EventRoles | None:
     best = max(roles, key=lambda r: (bool(r.agents) + bool(r.patients), -r.at))
     if best.agents:
         return best
-    # "X was killed on Wednesday in a US strike": the sentence's other predicates name
+    # "X died on Sunday in a Turkish drone strike": the sentence's other predicates name
     # the same event; the first doer among them is the lead event's.
     doers = next((r.agents for r in roles if r.agents), ())
     return dataclasses.replace(best, agents=doers)
@@ -556,7 +556,7 @@ def lead_clause(prepared: PreparedArticle, max_words: int = 12) -> str | None:
 
 def roles_headline(prepared: PreparedArticle, choices: Offer) -> str | None:
     """A headline of the lead event's own words as the parse read them: "doer verb
-    patient" ("US killed Abu Baqir al-Saadi"), else "patient verb in place"
+    patient" ("Police arrested the former mayor"), else "patient verb in place"
     ("Three soldiers killed in Helmand"); None when the parse read no patient."""
     roles = lead_roles(prepared, choices.event)
     if roles is None or not roles.patients:

@@ -150,7 +150,7 @@ def _subject_up(verb: Token) -> list[Token]:
 
 def _noun_agents(noun: Token) -> list[Token]:
     """Who carried out the event a noun names: "by X", or a group or a country named
-    before it ("a Taliban attack", "a US strike"); a town ("the Kabul bombing") or an
+    before it ("a Taliban attack", "a Turkish drone strike"); a town ("the Kabul bombing") or an
     occasion ("the Boston Marathon bombing") is where or when, not who."""
     named = [
         c
