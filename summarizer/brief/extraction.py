@@ -612,13 +612,14 @@ def lead_summary(prepared: PreparedArticle, event: int) -> list[str] | None:
         # summaries of such articles failed their word limit on every attempt)
         return sentences[:1] if len(sentences[0].split()) <= SUMMARY_MAX_WORDS else None
     chosen = [event, event + 1]
+    figures = set(figure_candidates(prepared, "killed"))  # read once, not per sentence
 
     def tells(n: int) -> tuple[bool, bool, bool]:
         roles = event_roles(prepared.parsed[n - 1])
         return (
             any(r.agents for r in roles),
             any(r.places for r in roles),
-            n in figure_candidates(prepared, "killed"),
+            n in figures,
         )
 
     told = [any(t) for t in zip(*(tells(n) for n in chosen), strict=True)]

@@ -12,6 +12,7 @@ Pure: no model, no network, no I/O.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lang import LANG
 
@@ -111,12 +112,18 @@ def mentions(text: str, value: float) -> bool:
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+@lru_cache(maxsize=64)
+def _stated_in_article(article: str) -> frozenset[float]:
+    """``stated(article)``, read once per article: every field's check asks it."""
+    return frozenset(stated(article))
+
+
 def unsupported(text: str, article: str) -> list[str]:
     """Numbers ``text`` states that ``article`` never states, as ``text`` writes them.
 
     Strict on ``text`` (a model's words): every run of digits counts, also one glued to
     letters ("the5171u548c"), unless the article has the same digits."""
-    have = stated(article)
+    have = _stated_in_article(article)
     missing = [raw for raw, whole, _ in _phrases(text) if not whole & have]
     article_digits = {m.group(0) for m in _DIGITS.finditer(article)}
     for m in _DIGITS.finditer(text):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from spacy.tokens import Span, Token
@@ -277,6 +278,8 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
     )
 
 
-def event_roles(sent: Span) -> list[EventRoles]:
-    """Every violent predicate of ``sent`` with its arguments, in sentence order."""
-    return [_roles_of(pred, sent) for pred in _predicates(sent)]
+@lru_cache(maxsize=1024)
+def event_roles(sent: Span) -> tuple[EventRoles, ...]:
+    """Every violent predicate of ``sent`` with its arguments, in sentence order. Read
+    once per sentence: the lead, the offer, the headline and the summary all ask."""
+    return tuple(_roles_of(pred, sent) for pred in _predicates(sent))
