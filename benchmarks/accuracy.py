@@ -309,9 +309,9 @@ def first_choice_rows(every: int) -> list[tuple[Any, Any, str]]:
         prepared = PreparedArticle(article)
         o = ex.offer(prepared)
         actors = []
-        if o.doers and o.doer_read:
+        if o.doers:
             actors.append({"name": o.doers[0], "role": "perpetrator"})
-        if o.targets and o.patient_read:
+        if o.targets:
             actors.append({"name": o.targets[0], "role": o.patient_role})
         actors += [{"name": d, "role": "perpetrator"} for d in o.more_doers]
         actors += [{"name": n, "role": r} for n, r in o.more_patients]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .grounding import GroundingSource, context_value, validation_context
 from .ingest import Article, content_passages
 from .text.nlp import parse
+from .text.roles import EventRoles, article_roles
 from .text.sentences import (
     MAX_CHARS,
     Sentence,
@@ -101,6 +102,12 @@ class PreparedArticle:
     def parsed(self) -> list[Span]:
         """``numbered``'s sentences as the language layer parsed them, one each."""
         return [s.span if s.span is not None else parse(s.text)[:] for s in self._sentences]
+
+    @cached_property
+    def roles(self) -> list[tuple[EventRoles, ...]]:
+        """Each of ``parsed``'s violent predicates with its arguments, a doer written as
+        a pronoun resolved to the one named before (``text.roles.article_roles``)."""
+        return article_roles(self.parsed)
 
     @cached_property
     def quoted(self) -> list[str]:

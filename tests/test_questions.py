@@ -53,7 +53,7 @@ def _summarizer(server: ScriptedServer, tmp_path: Path) -> Summarizer:
 FACTS = {
     "what": "shooting of police officers",
     "perpetrator": "Gunmen",
-    "target": "police officers",
+    "target": "two police officers",
     "place": "Tegucigalpa",
     "killed_sentence": 1,
     "injured_sentence": 4,
@@ -71,11 +71,11 @@ def test_candidates_are_read_from_the_article_not_guessed() -> None:
     # the parse reads who did what to whom; a town is where, not who; weekdays are not names
     choices = offer(prepared)
     assert choices.doers[0] == "Gunmen"
-    assert choices.targets[0] == "police officers" and choices.patient_role == "victim"
+    assert choices.targets[0] == "two police officers" and choices.patient_role == "victim"
     assert choices.places == ("Tegucigalpa",)
     assert not {"Tegucigalpa", "Tuesday"} & {*choices.doers, *choices.targets}
     # the officers wounded later are this event's; the soldiers of "last month" are not
-    assert ("other officers", "victim") in choices.more_patients
+    assert ("Three other officers", "victim") in choices.more_patients
     assert all(name != "soldiers" for name, _ in choices.more_patients)
     # the earlier ambush ("Last month") can never be a casualty claim of this event
     assert figure_candidates(prepared, "killed") == [1]
@@ -99,7 +99,8 @@ def test_questions_build_a_grounded_brief_and_reask_an_invented_name(tmp_path: P
     # the question offered the lead's names and only this event's casualty sentences
     question = sent[0]["messages"][1]["content"].split("Question:")[1]
     assert (
-        "for perpetrator: Gunmen. For target: police officers. For place: Tegucigalpa." in question
+        "for perpetrator: Gunmen. For target: two police officers. For place: Tegucigalpa."
+        in question
     )
     assert "offered for killed: [1]." in question and "For injured: [4]." in question
     # every question starts with the same system text and the same numbered article
@@ -114,8 +115,8 @@ def test_questions_build_a_grounded_brief_and_reask_an_invented_name(tmp_path: P
     assert (brief.location.place, brief.location.country) == ("Tegucigalpa", "Honduras")
     # who did what to whom, as the parse reads it: the police officers were the victims
     roles = {(a.role, a.name) for a in brief.actors}
-    assert {("perpetrator", "Gunmen"), ("victim", "police officers")} <= roles
-    assert ("victim", "other officers") in roles  # the wounded, from a later sentence
+    assert {("perpetrator", "Gunmen"), ("victim", "two police officers")} <= roles
+    assert ("victim", "Three other officers") in roles  # the wounded, from a later sentence
     killed = [(c.value, c.attributed_to) for c in brief.casualties if c.kind == "killed"]
     injured = [(c.value, c.attributed_to) for c in brief.casualties if c.kind == "injured"]
     assert killed == [(2, "National Police")]

@@ -11,27 +11,26 @@ from summarizer.text import nlp
 from summarizer.text.attribution import source_of
 from summarizer.text.names import names_in, places_named
 from summarizer.text.numbers import stated, unsupported
-from summarizer.text.roles import event_roles
+from summarizer.text.roles import article_roles, event_roles
 from summarizer.text.sentences import is_boilerplate, is_byline, sentences, strip_dateline
 
 
-def _roles(text: str):  # type: ignore[no-untyped-def]
-    (first, *_) = [r for r in event_roles(nlp.parse(text)[:]) if r.agents or r.patients]
-    return first
+def _roles(text: str, index: int = 0):  # type: ignore[no-untyped-def]
+    return [r for r in event_roles(nlp.parse(text)[:]) if r.agents or r.patients][index]
 
 
 def test_active_passive_and_noun_predicates() -> None:
     r = _roles("The rebels killed more than 40 members of the national guard near Goma.")
-    assert r.agents == ("rebels",) and r.patients == ("members of the national guard",)
+    assert r.agents == ("rebels",) and r.patients == ("more than 40 members of the national guard",)
     assert r.patient_role == "victim"
     r = _roles("Four miners were killed by a landslide in the north, officials said.")
-    assert r.patients == ("miners",) and r.weapons == ()
+    assert r.patients == ("Four miners",) and r.weapons == ()
     r = _roles("Two nurses were shot by a gunman at a clinic in Leeds on Friday.")
-    assert (r.agents, r.patients, r.places) == (("gunman",), ("nurses",), ("Leeds",))
+    assert (r.agents, r.patients, r.places) == (("gunman",), ("Two nurses",), ("Leeds",))
     r = _roles("A roadside bomb killed three soldiers in Helmand.")
-    assert r.agents == () and "roadside bomb" in r.weapons and r.patients == ("soldiers",)
+    assert r.agents == () and "roadside bomb" in r.weapons and r.patients == ("three soldiers",)
     r = _roles("A gunman opened fire at a supermarket, killing six shoppers.")
-    assert r.agents == ("gunman",) and r.patients == ("shoppers",)
+    assert r.agents == ("gunman",) and r.patients == ("six shoppers",)
 
 
 def test_a_dateline_or_a_weekday_is_never_an_actor() -> None:
@@ -131,3 +130,20 @@ def test_digits_a_model_glues_to_letters_or_commas_are_still_numbers() -> None:
         "04",
     ]
     assert unsupported("a 9mm pistol", "shot with a 9mm pistol") == []
+
+
+def test_a_bare_count_and_a_pronoun_doer_are_read() -> None:
+    r = _roles("The blast killed 13 people and wounded 71.", index=-1)
+    assert r.predicate == "wounded" and r.patients == ("71",)
+    doc = nlp.parse(
+        "Taliban gunmen attacked a base in Helmand. They killed 23 soldiers and injured another 15."
+    )
+    first, second = article_roles(list(doc.sents))
+    assert first[0].agents == ("Taliban gunmen",)
+    assert [(r.agents, r.patients) for r in second] == [
+        (("Taliban gunmen",), ("23 soldiers",)),
+        (("Taliban gunmen",), ("another 15",)),
+    ]
+    # with no doer named just before, a pronoun stays nobody
+    (alone,) = article_roles([nlp.parse("They killed 23 soldiers.")[:]])
+    assert alone[0].agents == () and alone[0].agent_pronoun

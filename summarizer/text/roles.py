@@ -16,8 +16,8 @@ Pure: no model, no network, no I/O. Nothing here knows any particular story.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -26,14 +26,14 @@ from spacy.tokens import Span, Token
 from ..geo import is_country
 from .lang import LANG
 
-__all__ = ["EventRoles", "event_roles", "phrase", "places_in"]
+__all__ = ["EventRoles", "article_roles", "event_roles", "phrase", "places_in"]
 
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _NOT_ACTOR_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _WHERE = {"in", "at", "near", "outside", "inside", "across", "into", "around", "on"}
 # Children whose subtree is not part of a name: clauses, lists, asides, punctuation.
-_CUT = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "det", "nummod",
-        "quantmod", "predet", "case", "mark", "advmod", "npadvmod", "parataxis"}  # fmt: skip
+_CUT = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "det",
+        "predet", "case", "mark", "advmod", "npadvmod", "parataxis"}  # fmt: skip
 MAX_PHRASE = 80  # the brief's limit on a name
 
 
@@ -51,6 +51,9 @@ class EventRoles:
     # (VBD "killed", VBN "was killed", NN "attack").
     at: int = field(default=0, compare=False)
     tag: str = field(default="", compare=False)
+    # The doer is a pronoun ("They killed 23 soldiers"): who it is, the article's
+    # earlier sentences say (``article_roles``).
+    agent_pronoun: bool = field(default=False, compare=False)
 
 
 def _lemma(token: Token) -> str:
@@ -96,6 +99,10 @@ def phrase(token: Token) -> str | None:
     take(token)
     doc = token.doc
     lo, hi = min(keep), max(keep)
+    # a count opens the phrase ("shot dead two police officers": not "dead two ...")
+    for child in token.children:
+        if child.dep_ == "nummod" and child.i < token.i:
+            lo = max(lo, child.left_edge.i)
     # a contiguous run only: stop at the first gap on either side of the head
     while lo < token.i and any(i not in keep for i in range(lo, token.i)):
         lo += 1
@@ -226,13 +233,22 @@ def places_in(sent: Span) -> list[str]:
     return list(out)
 
 
+def _counted(token: Token) -> str | None:
+    """A bare count standing for those it counts ("killed 13 and wounded 71", "injured
+    another 15"), as the sentence writes it; None for anything else."""
+    if token.pos_ != "NUM" or token.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT"):
+        return None
+    # its modifiers come before it ("at least 20", "some 130"); nothing after it is its
+    return token.doc[token.left_edge.i : token.i + 1].text
+
+
 def _split(tokens: Iterable[Token]) -> tuple[list[str], list[str]]:
     """Phrases of ``tokens`` (and their conjuncts): (names, weapons)."""
     names: list[str] = []
     weapons: list[str] = []
     for t in tokens:
         for c in _with_conjuncts(t):
-            if (text := phrase(c)) is None:
+            if (text := phrase(c) or _counted(c)) is None:
                 continue
             (weapons if _is_weapon(c) else names).append(text)
     return names, weapons
@@ -253,9 +269,13 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
     else:
         agent_tokens = _subject_up(pred)
         patient_tokens = _children(pred, "dobj")
+    used: list[str] = []
+    if lemma in LANG.MEANS_VERBS and not passive and pred.pos_ == "VERB":
+        used = _split(patient_tokens)[0] + _split(patient_tokens)[1]
+        patient_tokens = _pobjs(pred, ["at", "on", "into"])
     agent_tokens, means = _means(agent_tokens)
     agents, weapons = _split(agent_tokens)
-    weapons += means
+    weapons += means + used
     patients, more_weapons = _split(patient_tokens)
     weapons += more_weapons
     _, instruments = _split(_pobjs(pred, ["with", "by", "in"]))
@@ -266,6 +286,9 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
         if _is_weapon(chunk.root) and (text := phrase(chunk.root)) is not None
     ]
     harm = lemma in LANG.HARM_VERBS or lemma in LANG.SUFFER_VERBS
+    pronoun = bool(agent_tokens) and all(
+        t.pos_ == "PRON" and t.lower_ in LANG.PERSONAL_PRONOUNS for t in agent_tokens
+    )
     return EventRoles(
         predicate=pred.text,
         patient_role="victim" if harm else "target",
@@ -275,6 +298,7 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
         weapons=tuple(dict.fromkeys(weapons)),
         at=pred.i - sent.start,
         tag=pred.tag_,
+        agent_pronoun=pronoun and not agents,
     )
 
 
@@ -283,3 +307,20 @@ def event_roles(sent: Span) -> tuple[EventRoles, ...]:
     """Every violent predicate of ``sent`` with its arguments, in sentence order. Read
     once per sentence: the lead, the offer, the headline and the summary all ask."""
     return tuple(_roles_of(pred, sent) for pred in _predicates(sent))
+
+
+def article_roles(sentences: Sequence[Span]) -> list[tuple[EventRoles, ...]]:
+    """``event_roles`` of each sentence, a doer written as a pronoun ("They killed 23
+    soldiers") taken to be the doers of the sentence before ("Taliban gunmen attacked
+    the camp."): the nearest earlier doer, no further back than one sentence."""
+    out: list[tuple[EventRoles, ...]] = []
+    last: tuple[str, ...] = ()
+    for sent in sentences:
+        roles = event_roles(sent)
+        resolved = tuple(
+            replace(r, agents=last, agent_pronoun=False) if r.agent_pronoun and last else r
+            for r in roles
+        )
+        out.append(resolved)
+        last = next((r.agents for r in reversed(resolved) if r.agents), ())
+    return out

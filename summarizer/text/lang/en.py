@@ -24,6 +24,11 @@ ATTACK_VERBS = frozenset(
 # The object of these is hurt or killed (a victim); of the others, aimed at (a target).
 HARM_VERBS = frozenset("kill murder assassinate behead execute massacre slaughter wound "
                        "injure maim hurt gun lynch stab shoot torture rape".split())  # fmt: skip
+# The object of these is what was used, not who was hit ("police fired tear gas",
+# "detonated explosives"); who was hit is "at" or "on" them ("fired on the crowd").
+# Pronouns that stand for a doer named before ("They killed ...").
+PERSONAL_PRONOUNS = frozenset("he she they we".split())
+MEANS_VERBS = frozenset("fire detonate".split())  # among ATTACK_VERBS
 # Intransitive: the subject is the one who suffers it ("three soldiers died").
 SUFFER_VERBS = frozenset("die perish drown".split())
 # Nouns naming a violent event ("a suicide bombing in ...", "the attack on ...").
