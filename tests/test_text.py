@@ -147,3 +147,13 @@ def test_a_bare_count_and_a_pronoun_doer_are_read() -> None:
     # with no doer named just before, a pronoun stays nobody
     (alone,) = article_roles([nlp.parse("They killed 23 soldiers.")[:]])
     assert alone[0].agents == () and alone[0].agent_pronoun
+
+
+def test_who_carried_out_an_attack_and_a_shared_passive_subject() -> None:
+    assert _roles("Militants launched an attack on a police station.").agents == ("Militants",)
+    assert _roles("The bombing was carried out by a separatist group.").agents == (
+        "separatist group",
+    )
+    assert _roles("The rebels claimed responsibility for the attack.").agents == ("rebels",)
+    r = _roles("Critics can be jailed or executed there.", index=-1)
+    assert r.predicate == "executed" and r.patients == ("Critics",)

@@ -166,7 +166,23 @@ def _noun_agents(noun: Token) -> list[Token]:
         if c.dep_ in ("compound", "poss", "amod", "nmod")
         and (c.ent_type_ in ("ORG", "NORP") or (c.ent_type_ == "GPE" and is_country(c.text)))
     ]
-    return _pobjs(noun, ["by"]) + named
+    return _pobjs(noun, ["by"]) + named + _light_verb_agents(noun)
+
+
+def _light_verb_agents(noun: Token) -> list[Token]:
+    """Who carried out the event ``noun`` names, as the verb it is the object of says:
+    "militants launched an attack", "the attack is believed to have been carried out
+    by X", "X claimed responsibility for the attack"."""
+    t = noun
+    if t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.lower_ == "responsibility":
+        t = t.head.head
+    if t.dep_ == "dobj" and _lemma(t.head) in LANG.LIGHT_VERBS:
+        return _subject_up(t.head)
+    if t.dep_ == "nsubjpass":
+        for verb in (t.head, *_children(t.head, "xcomp")):
+            if _lemma(verb) in LANG.LIGHT_VERBS and (by := _pobjs(verb, ["by"])):
+                return by
+    return []
 
 
 def _means(tokens: list[Token]) -> tuple[list[Token], list[str]]:
@@ -254,6 +270,17 @@ def _split(tokens: Iterable[Token]) -> tuple[list[str], list[str]]:
     return names, weapons
 
 
+def _shared_subject(verb: Token) -> list[Token]:
+    """The passive subject ``verb`` shares with the verb it is coordinated with
+    ("opponents can be thrown in jail or exterminated")."""
+    t = verb
+    while t.dep_ == "conj" and t.head is not t:
+        t = t.head
+        if subjects := _children(t, "nsubjpass"):
+            return subjects
+    return []
+
+
 def _roles_of(pred: Token, sent: Span) -> EventRoles:
     lemma = _lemma(pred)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
@@ -263,9 +290,9 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
     elif lemma in LANG.SUFFER_VERBS:
         agent_tokens = _pobjs(pred, ["by"])
         patient_tokens = _children(pred, "nsubj")
-    elif passive:
+    elif passive or (pred.tag_ == "VBN" and pred.dep_ == "conj" and _shared_subject(pred)):
         agent_tokens = _pobjs(pred, ["by"])
-        patient_tokens = _children(pred, "nsubjpass")
+        patient_tokens = _children(pred, "nsubjpass") or _shared_subject(pred)
     else:
         agent_tokens = _subject_up(pred)
         patient_tokens = _children(pred, "dobj")

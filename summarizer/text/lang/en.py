@@ -26,6 +26,11 @@ HARM_VERBS = frozenset("kill murder assassinate behead execute massacre slaughte
                        "injure maim hurt gun lynch stab shoot torture rape".split())  # fmt: skip
 # The object of these is what was used, not who was hit ("police fired tear gas",
 # "detonated explosives"); who was hit is "at" or "on" them ("fired on the crowd").
+# Verbs whose subject carried out the event their object names ("militants launched an
+# attack", "the attack was carried out by X", "X claimed responsibility for the attack").
+LIGHT_VERBS = frozenset(
+    "carry launch wage stage mount conduct commit perpetrate claim take".split()
+)
 # Pronouns that stand for a doer named before ("They killed ...").
 PERSONAL_PRONOUNS = frozenset("he she they we".split())
 MEANS_VERBS = frozenset("fire detonate".split())  # among ATTACK_VERBS
