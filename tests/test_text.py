@@ -157,3 +157,11 @@ def test_who_carried_out_an_attack_and_a_shared_passive_subject() -> None:
     assert _roles("The rebels claimed responsibility for the attack.").agents == ("rebels",)
     r = _roles("Critics can be jailed or executed there.", index=-1)
     assert r.predicate == "executed" and r.patients == ("Critics",)
+
+
+def test_where_is_said_through_a_place_noun() -> None:
+    r = _roles("A parcel bomb wounded nine people on a street in the city of Tartu.")
+    assert r.places == ("Tartu",)
+    # a place noun's "of" says where; another noun's does not
+    r = _roles("Gunmen shot two members of the Ohio militia.")
+    assert r.places == ()

@@ -215,6 +215,11 @@ def _where(token: Token) -> bool:
     """Whether ``token`` heads a phrase saying where: the object of "in", "at", "near"
     ..., or a name set beside one ("in Kandahar, Afghanistan")."""
     for _ in range(3):
+        if token.dep_ == "pobj" and token.head.lower_ == "of":
+            if token.head.head.lower_ not in LANG.PLACE_NOUNS:
+                return False
+            token = token.head.head  # "in the city of Lyon", "in the province of Kunduz"
+            continue
         if token.dep_ == "pobj":
             return token.head.lower_ in _WHERE
         if token.dep_ not in ("appos", "conj", "compound", "npadvmod") or token.head is token:
