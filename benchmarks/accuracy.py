@@ -331,8 +331,10 @@ def first_choice_rows(every: int) -> list[tuple[Any, Any, str]]:
     return rows
 
 
-def load_rows(out: Path, system: str, limit: int | None) -> list[tuple[Any, Any, str]]:
-    golds = [json.loads(line) for line in open(DEVSET / "gold.jsonl")]
+def load_rows(
+    out: Path, system: str, limit: int | None, every: int = 1
+) -> list[tuple[Any, Any, str]]:
+    golds = [json.loads(line) for line in open(DEVSET / "gold.jsonl")][::every]
     texts = {(r := json.loads(line))["id"]: r["text"] for line in open(DEVSET / "articles.jsonl")}
     rows = []
     seconds = []
@@ -353,7 +355,11 @@ def main() -> None:
     parser.add_argument(
         "--system", choices=["pipeline", "raw", "both", "first-choice"], default="both"
     )
-    parser.add_argument("--model", help="bundled local model alias (default: the 0.5B)")
+    parser.add_argument(
+        "--model",
+        help="bundled local model alias (default: the 0.5B); several, comma-separated, are "
+        "run one after the other and scored side by side",
+    )
     parser.add_argument("--limit", type=int)
     parser.add_argument("--every", type=int, default=1, help="every Nth article (a sample)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "accuracy")
@@ -364,15 +370,19 @@ def main() -> None:
         score(first_choice_rows(args.every), "pipeline")
         return
     systems = ["pipeline", "raw"] if args.system == "both" else [args.system]
-    out = args.out / (args.model or "default")
-    if not args.score_only:
-        asyncio.run(run(systems, args.model, out, args.limit, args.every))
-    for system in systems:
-        rows = load_rows(out, system, args.limit)
-        if rows:
-            score(rows, system)
-        else:
-            print(f"{system}: nothing recorded in {out / system}", file=sys.stderr)
+    models = args.model.split(",") if args.model else [None]
+    for model in models:
+        if not args.score_only:
+            asyncio.run(run(systems, model, args.out / (model or "default"), args.limit, args.every))
+    for model in models:
+        out = args.out / (model or "default")
+        for system in systems:
+            rows = load_rows(out, system, args.limit, args.every)
+            if rows:
+                print(f"\n#### model {model or 'default'}")
+                score(rows, system)
+            else:
+                print(f"{system}: nothing recorded in {out / system}", file=sys.stderr)
 
 
 if __name__ == "__main__":

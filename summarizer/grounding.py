@@ -10,6 +10,7 @@ Numbers and dates get their own checks because a near match is not good enough f
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
@@ -27,9 +28,11 @@ __all__ = [
     "GroundingSource",
     "Match",
     "context_value",
+    "earlier_reason",
     "extract_toll",
     "fold",
     "mentions_number",
+    "news_year",
     "numbers_in",
     "plain_text",
     "recent_day",
@@ -271,6 +274,16 @@ def _as_number(token: str) -> int | None:
     return _WORD_NUMBERS.get(token)
 
 
+_MONTH_NAMES = "|".join(sorted({*LANG.MONTHS, *LANG.MONTH_ABBREVIATIONS}, key=len, reverse=True))
+# A date written out: "March 4, 2019", "Sept. 5", "4 March 2019", "in 2019".
+_DATE_SPAN = re.compile(
+    rf"\b(?:(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAMES})\.?(?:,?\s+(?:19|20)\d\d)?"
+    rf"|(?:in|of|since)\s+(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
 def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None, int | None] | None:
     """(value, low) for the one number of people ``kind`` that ``evidence`` states.
 
@@ -279,7 +292,9 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
     when there is no such number or more than one different one: the sentence does not
     state one clear figure.
     """
-    # a word's own punctuation is not part of it ("injured," is "injured"; "1,200" stays)
+    # a date's numbers are no count ("on March 4, 2019, killing seven"); a word's own
+    # punctuation is not part of it ("injured," is "injured"; "1,200" stays)
+    evidence = _DATE_SPAN.sub(" on-a-date ", evidence)
     tokens = [t.lower().strip(",'’-") for t in _TOKEN.findall(fold(evidence))]
     keyword = _KEYWORDS[kind]
     found: dict[int, bool] = {}
@@ -354,3 +369,45 @@ def context_value(context: object, key: str, kind: type[T]) -> T | None:
 def source_from(context: object) -> GroundingSource | None:
     """The article a validator must check against, or None (a stored brief re-loaded)."""
     return context_value(context, CONTEXT_KEY, GroundingSource)
+
+
+# Words saying a sentence is about another, earlier occasion than the main event.
+_EARLIER = re.compile(
+    r"\b(last (week|weekend|month|year)|earlier (this|last) (week|month|year)|in (early |late )?"
+    rf"({'|'.join(LANG.MONTHS)})|(days|weeks|months|years) (ago|earlier|before)|previous|"
+    r"prior to|since|earlier|initial)\b",
+    re.IGNORECASE,
+)
+# A year a sentence sets its facts in ("In 2004, a quake ...", "the 2010 floods").
+_YEAR = re.compile(
+    r"\b(?:in|of|during|from|since|the)\s+(?:early |late |mid-)?((?:19|20)\d\d)\b", re.I
+)
+
+# Any year, as in a date ("Sept. 5, 2013"), not in a count ("2,000", "2000 people").
+_ANY_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,.]\d)(?!\s+(?:people|of|[a-z]+s\b))")
+
+
+def news_year(texts: Sequence[str], published: date | None) -> int | None:
+    """The year of the news: the publication's, else the latest year the article sets
+    anything in (an article names earlier years only to look back)."""
+    if published is not None:
+        return published.year
+    years = [int(m.group(1)) for t in texts for m in _ANY_YEAR.finditer(t)]
+    return max(years) if years else None
+
+
+def earlier_reason(sentence: str, published: date | None, *, year: int | None = None) -> str | None:
+    """Why ``sentence`` is about an earlier occasion than the news, or None: it says so
+    ("last month", "in January", "weeks ago"), sets itself in a year before the news's
+    ``year`` ("In 2004, a tsunami killed ..."), or states only days before the window."""
+    if (m := _EARLIER.search(sentence)) is not None:
+        return m.group(0)
+    if year is not None and (
+        m := next((y for y in _YEAR.finditer(sentence) if int(y.group(1)) < year), None)
+    ):
+        return m.group(0)
+    if published is not None:
+        days = resolve_dates(sentence, published)
+        if days and all((published - d).days > EVENT_WINDOW_DAYS for d in days):
+            return f"dated {min(days).isoformat()}"
+    return None

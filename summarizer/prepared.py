@@ -15,7 +15,13 @@ import re
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .grounding import GroundingSource, context_value, validation_context
+from .grounding import (
+    GroundingSource,
+    context_value,
+    earlier_reason,
+    news_year,
+    validation_context,
+)
 from .ingest import Article, content_passages
 from .text.nlp import parse
 from .text.roles import EventRoles, article_roles
@@ -102,6 +108,16 @@ class PreparedArticle:
     def parsed(self) -> list[Span]:
         """``numbered``'s sentences as the language layer parsed them, one each."""
         return [s.span if s.span is not None else parse(s.text)[:] for s in self._sentences]
+
+    @cached_property
+    def news_year(self) -> int | None:
+        """The year of the news (``grounding.news_year``)."""
+        return news_year(self.numbered, self.article.published)
+
+    def earlier_reason(self, sentence: str) -> str | None:
+        """Why ``sentence`` is about an earlier occasion than this article's news, or
+        None (``grounding.earlier_reason``)."""
+        return earlier_reason(sentence, self.article.published, year=self.news_year)
 
     @cached_property
     def roles(self) -> list[tuple[EventRoles, ...]]:

@@ -76,3 +76,23 @@ def test_fast_fold_equals_the_indexed_fold(seeds_dir: Path) -> None:
     samples += [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())]
     for text in samples:
         assert fold(text) == _fold_with_index(text)[0]
+
+
+def test_a_figure_set_in_an_earlier_year_is_context_not_the_toll() -> None:
+    # HAND-WRITTEN article (fictional): undated, about a quake in 2019, looking back at
+    # one in 2006.
+    from summarizer.brief.extraction import figure_candidates
+    from summarizer.ingest import parse_text
+    from summarizer.prepared import PreparedArticle
+
+    article = parse_text(
+        "A strong earthquake struck the island of Sumbawa on March 4, 2019, killing seven "
+        "people, officials said.\n\n"
+        "In 2006, a quake off the same coast killed some 5,700 people.\n\n"
+        "Rescuers were still searching collapsed houses for survivors on Tuesday.",
+        "quake.txt",
+    )
+    prepared = PreparedArticle(article)
+    assert prepared.news_year == 2019
+    assert figure_candidates(prepared, "killed") == [1]
+    assert prepared.earlier_reason(prepared.numbered[1]) == "In 2006"

@@ -35,7 +35,6 @@ import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal, Self
 
@@ -50,11 +49,10 @@ from pydantic import (
 )
 
 from ..geo import country_of_place, is_country
-from ..grounding import EVENT_WINDOW_DAYS, extract_toll, fold, recent_day, resolve_dates
+from ..grounding import extract_toll, fold, recent_day
 from ..prepared import PreparedArticle, prepared_from
 from ..schema import BriefContent, Gap, summary_sentences, unsupported_numbers
 from ..text.attribution import source_of
-from ..text.lang import LANG
 from ..text.names import names_in
 from ..text.roles import EventRoles, places_in
 from ..text.sentences import is_shouting
@@ -67,7 +65,6 @@ __all__ = [
     "Wording",
     "closest_first",
     "date_candidates",
-    "earlier_reason",
     "facts_model",
     "figure_candidates",
     "kind_in_article",
@@ -83,13 +80,6 @@ __all__ = [
 # loops costs seconds, not minutes.
 FACTS_MAX_TOKENS = 200
 WORDING_MAX_TOKENS = 220
-# Words saying a sentence is about another, earlier occasion than the main event.
-_EARLIER = re.compile(
-    r"\b(last (week|weekend|month|year)|earlier (this|last) (week|month|year)|in (early |late )?"
-    rf"({'|'.join(LANG.MONTHS)})|(days|weeks|months|years) (ago|earlier|before)|previous|"
-    r"prior to|since|earlier|initial)\b",
-    re.IGNORECASE,
-)
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{12,300})[\"”]")
 
 
@@ -112,18 +102,6 @@ def _named(value: str | None, prepared: PreparedArticle, what: str) -> str | Non
     return value
 
 
-def earlier_reason(sentence: str, published: date | None) -> str | None:
-    """Why ``sentence`` is about an earlier occasion than the news, or None: it says so
-    ("last month", "in January", "weeks ago") or states only days before the window."""
-    if (m := _EARLIER.search(sentence)) is not None:
-        return m.group(0)
-    if published is not None:
-        days = resolve_dates(sentence, published)
-        if days and all((published - d).days > EVENT_WINDOW_DAYS for d in days):
-            return f"dated {min(days).isoformat()}"
-    return None
-
-
 def _role_names(values: tuple[str, ...], *more: list[str]) -> list[str]:
     """``values`` then ``more``, each once (case aside), first ones first."""
     out: dict[str, str] = {}
@@ -138,10 +116,10 @@ def _as_written(name: str, prepared: PreparedArticle) -> str:
     return match.span if match is not None and match.exact else name
 
 
-def _figure_problem(sentence: str, kind: str, published: date | None) -> str | None:
+def _figure_problem(sentence: str, kind: str, prepared: PreparedArticle) -> str | None:
     if extract_toll(sentence, kind) is None:
         return f"gives no single number of people {kind}"
-    if (why := earlier_reason(sentence, published)) is not None:
+    if (why := prepared.earlier_reason(sentence)) is not None:
         return f"is about an earlier event ({why!r})"
     return None
 
@@ -149,11 +127,10 @@ def _figure_problem(sentence: str, kind: str, published: date | None) -> str | N
 def figure_candidates(prepared: PreparedArticle, kind: str) -> list[int]:
     """Numbers of the sentences that state one figure of people ``kind`` and are not
     about an earlier event: the only sentences a casualty claim may come from."""
-    published = prepared.article.published
     return [
         n
         for n, sentence in enumerate(prepared.numbered, start=1)
-        if _figure_problem(sentence, kind, published) is None
+        if _figure_problem(sentence, kind, prepared) is None
     ]
 
 
@@ -229,10 +206,9 @@ def lead_places(prepared: PreparedArticle, n: int, roles: EventRoles | None) -> 
 def other_roles(prepared: PreparedArticle, n: int, window: int = 6) -> list[EventRoles]:
     """Roles of the other violent predicates in the first ``window`` sentences."""
     out = []
-    published = prepared.article.published
     shown = zip(prepared.parsed[:window], prepared.roles[:window], strict=True)
     for i, (sent, roles) in enumerate(shown, start=1):
-        if i == n or earlier_reason(sent.text, published) is not None:
+        if i == n or prepared.earlier_reason(sent.text) is not None:
             continue  # the lead itself, or an earlier occasion ("last month, ...")
         out += [r for r in roles if r.agents or r.patients]
     return out
@@ -701,7 +677,7 @@ def _claims_and_quotes(
             not quoted
             and len(sentence) <= 200  # a claim's statement is at most 200 characters
             and len(claims) < 3
-            and not earlier_reason(sentence, prepared.article.published)
+            and not prepared.earlier_reason(sentence)
         ):
             claims.append(
                 {

@@ -21,7 +21,6 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from ..brief.extraction import earlier_reason
 from ..brief.pipeline import brief_paths
 from ..brief.results import BriefResult
 from ..config import Settings
@@ -166,9 +165,7 @@ def _related(built: list[_Built], prepared: Sequence[PreparedArticle]) -> None:
                 continue
             texts = [e.evidence for e in m.brief.earlier_events]
             texts += [
-                s
-                for s in prepared[index].numbered
-                if earlier_reason(s, m.article.published) is not None
+                s for s in prepared[index].numbered if prepared[index].earlier_reason(s) is not None
             ]
             for text in dict.fromkeys(texts):
                 windows = _mentioned_windows(text, ref)

@@ -1,0 +1,142 @@
+"""Benchmark: the digest on real multi-outlet news, scored against the annotated events.
+
+    python benchmarks/grouping.py [--model ALIAS] [--cache DIR] [--every N]
+
+Briefs ``fixtures/devsets/digest-dev/`` (GVDB dev shootings from many local outlets over
+two months, several cities, and WikiEvents dev articles cited by one Wikipedia event
+page; see its README) with the embedded model **through a brief cache of its own**
+(``--cache``, default ``benchmarks/out/grouping-cache``), so a rerun after a change to
+the rules or the digest costs no model call, then builds the digest and prints:
+
+* stories against events; events that came out as exactly one story;
+* pairwise precision / recall / F1 over article pairs, and B-cubed precision / recall /
+  F1 (each article's story against its event);
+* per event reported more than once: into how many stories its articles went;
+* stories whose killed figure disagrees with the annotation (GVDB: victims marked
+  killed), and the conflicts the digest reports;
+* seconds for briefing (as run) and for the digest itself.
+
+A benchmark, never a test: the figures compare versions of the digest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import time
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVSET = ROOT / "fixtures" / "devsets" / "digest-dev"
+
+
+def pairwise(pred: dict[str, int], gold: dict[str, str]) -> tuple[float, float, float]:
+    ids = sorted(pred)
+    tp = fp = fn = 0
+    for a, b in combinations(ids, 2):
+        same_pred, same_gold = pred[a] == pred[b], gold[a] == gold[b]
+        tp += same_pred and same_gold
+        fp += same_pred and not same_gold
+        fn += same_gold and not same_pred
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def bcubed(pred: dict[str, int], gold: dict[str, str]) -> tuple[float, float, float]:
+    ids = list(pred)
+    p = r = 0.0
+    for a in ids:
+        same_pred = {b for b in ids if pred[b] == pred[a]}
+        same_gold = {b for b in ids if gold[b] == gold[a]}
+        both = len(same_pred & same_gold)
+        p += both / len(same_pred)
+        r += both / len(same_gold)
+    p, r = p / len(ids), r / len(ids)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="bundled local model alias (default: the 0.5B)")
+    parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks" / "out" / "grouping-cache")
+    parser.add_argument("--every", type=int, default=1)
+    args = parser.parse_args()
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+    from summarizer.brief.pipeline import build_summarizer
+    from summarizer.config import Settings
+    from summarizer.digest import DigestInput, build_digest
+    from summarizer.ingest import Article, load_articles
+
+    events = json.loads((DEVSET / "gold.json").read_text())
+    gold_of = {a: e for e, info in events.items() for a in info["articles"]}
+    records = [json.loads(line) for line in (DEVSET / "articles.jsonl").open()]
+    articles = [a for a in load_articles([DEVSET / "articles.jsonl"]) if isinstance(a, Article)]
+    pairs = list(zip(records, articles, strict=True))[:: args.every]
+
+    settings = Settings(backend="local", model=args.model, cache_dir=args.cache)
+    summarizer = build_summarizer(settings)
+    started = time.perf_counter()
+    results = asyncio.run(summarizer.brief_all([a for _, a in pairs], concurrency=1))
+    summarizer.backend.close()
+    if summarizer.cache is not None:
+        summarizer.cache.close()
+    brief_seconds = time.perf_counter() - started
+
+    inputs, ids = [], []
+    for (record, article), result in zip(pairs, results, strict=True):
+        brief = result.brief or result.fallback
+        if brief is None:
+            print(f"  no brief at all: {record['id']}")
+            continue
+        inputs.append(DigestInput(article, brief))
+        ids.append(record["id"])
+    failed = sum(r.brief is None for r in results)
+    started = time.perf_counter()
+    digest = build_digest(inputs)
+    digest_seconds = time.perf_counter() - started
+
+    by_article = {inputs[i].article.id: ids[i] for i in range(len(ids))}
+    pred: dict[str, int] = {}
+    for n, story in enumerate(digest.stories):
+        for source in story.sources:
+            for aid in (source.article_id, *source.copies):
+                if aid in by_article:
+                    pred[by_article[aid]] = n
+    missing = [i for i in ids if i not in pred]
+    for k, i in enumerate(missing):
+        pred[i] = len(digest.stories) + k  # an article left out counts as a story alone
+    gold = {i: gold_of[i] for i in pred}
+
+    n_events = len(set(gold.values()))
+    stories = Counter(pred.values())
+    exact = sum(
+        1
+        for e in set(gold.values())
+        if len({pred[i] for i in gold if gold[i] == e}) == 1
+        and all(gold[j] == e for j in gold if pred[j] == pred[next(i for i in gold if gold[i] == e)])
+    )
+    print(f"\n== digest on {len(pred)} articles ({failed} briefs failed, briefed with their skeleton)")
+    print(f"stories {len(stories)} for {n_events} events; {exact} events exactly one story")
+    print("pairwise  P %.2f  R %.2f  F1 %.2f" % pairwise(pred, gold))
+    print("B-cubed   P %.2f  R %.2f  F1 %.2f" % bcubed(pred, gold))
+    for e, info in events.items():
+        members = [i for i in info["articles"] if i in pred]
+        if len(members) > 1:
+            print(f"  {e}: {len(members)} articles in {len({pred[i] for i in members})} stories")
+    merged_apart = sum(
+        1 for s in stories if len({gold[i] for i in pred if pred[i] == s}) > 1
+    )
+    print(f"stories mixing different events: {merged_apart}")
+    conflicts = sum(len(s.conflicts) for s in digest.stories)
+    print(f"conflicts reported: {conflicts}")
+    print(f"briefing {brief_seconds:.1f} s (cached answers are free); digest {digest_seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
