@@ -165,3 +165,17 @@ def test_where_is_said_through_a_place_noun() -> None:
     # a place noun's "of" says where; another noun's does not
     r = _roles("Gunmen shot two members of the Ohio militia.")
     assert r.places == ()
+
+
+def test_aircraft_and_two_word_strikes_are_weapons_not_doers() -> None:
+    r = _roles("Russian war planes bombed two hospitals near the border.")
+    assert r.agents == () and "Russian war planes" in r.weapons
+    r = _roles("An air strike by the army hit a market in the town.")
+    assert r.agents == ("army",) and any("air strike" in w for w in r.weapons)
+    # a suicide bomber is a person
+    assert _roles("A suicide bomber killed four guards.").agents == ("suicide bomber",)
+
+
+def test_a_violent_noun_names_its_victims() -> None:
+    r = _roles("Ministers deplored the slaughter of villagers in the valley.")
+    assert r.predicate == "slaughter" and r.patients == ("villagers",)

@@ -61,7 +61,13 @@ def _lemma(token: Token) -> str:
 
 
 def _is_weapon(token: Token) -> bool:
-    return _lemma(token) in LANG.WEAPON_NOUNS or token.lower_ in LANG.WEAPON_NOUNS
+    """A weapon noun ("bomb", "drones"), also written in two words ("air strike")."""
+    if _lemma(token) in LANG.WEAPON_NOUNS or token.lower_ in LANG.WEAPON_NOUNS:
+        return True
+    return any(
+        c.dep_ == "compound" and c.lower_ + _lemma(token) in LANG.WEAPON_NOUNS
+        for c in token.children
+    )
 
 
 def phrase(token: Token) -> str | None:

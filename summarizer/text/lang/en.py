@@ -40,13 +40,13 @@ SUFFER_VERBS = frozenset("die perish drown".split())
 ATTACK_NOUNS = frozenset(
     "attack ambush assault assassination bombing blast explosion airstrike strike shooting "
     "massacre killing murder raid shelling offensive clash clashes fighting stabbing "
-    "kidnapping abduction arrest siege".split()
+    "kidnapping abduction arrest siege slaughter maiming beheading execution torture rape".split()
 )
 # Heads (lemmas) of noun phrases that are weapons, not actors ("a roadside bomb killed ...").
 WEAPON_NOUNS = frozenset(
     "bomb ied explosive device grenade mine landmine missile rocket mortar shell artillery "
     "drone gun rifle pistol handgun firearm knife machete vest airstrike weapon ammunition "
-    "bullet gunfire tank jet aircraft helicopter".split()
+    "bullet gunfire tank jet aircraft helicopter plane warplane".split()
 )
 # Nouns a place name can stand before and still say where ("Helmand province").
 PLACE_NOUNS = frozenset(
