@@ -22,7 +22,7 @@ from .grounding import (
     news_year,
     validation_context,
 )
-from .ingest import Article, content_passages
+from .ingest import Article, content_passages, is_furniture
 from .text.nlp import parse
 from .text.roles import EventRoles, article_roles
 from .text.sentences import (
@@ -92,7 +92,7 @@ class PreparedArticle:
             body, _cut = strip_dateline(passage)
             for sentence in sentences(body):
                 text = sentence.text.strip()
-                if len(text.split()) >= 4 and not is_boilerplate(text):
+                if len(text.split()) >= 4 and not is_boilerplate(text) and not is_furniture(text):
                     seen.setdefault(text, sentence)
         return list(seen.values())
 

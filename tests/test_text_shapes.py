@@ -95,3 +95,28 @@ def test_every_text_shape_gets_a_brief(shape: str, tmp_path: Path) -> None:
         assert figure in {c.value or c.low for c in brief.casualties}
     if where is not None:
         assert where in {brief.location.place, brief.location.region, brief.location.country}
+
+
+def test_a_whole_page_in_one_line_with_its_copyright_notice_keeps_its_story() -> None:
+    # HAND-WRITTEN page (fictional): title, story and footer glued into one line.
+    from summarizer.ingest import parse_text
+    from summarizer.prepared import PreparedArticle
+
+    text = (
+        "Man shot near bus station | Riverside Daily"
+        "A 31-year-old man was shot and wounded near the bus station on Elm Street on "
+        "Monday night, police said. Officers found him with a gunshot wound to the leg. "
+        "He was taken to a hospital in stable condition. No arrests have been made. "
+        "Witnesses told reporters they heard three shots shortly after 10 p.m. and saw a "
+        "dark sedan drive off toward the river. Detectives asked anyone with camera footage "
+        "from the area to call the department's tip line. The shooting was the third near "
+        "the station this year, according to city records, and residents said they had "
+        "asked for more lighting along the street. A council member said on Tuesday that "
+        "new lights would be installed next month and that patrols would be increased "
+        "around the station at night until then. "
+        "Copyright 2016 Riverside Daily. All rights reserved. This material may not be "
+        "published, broadcast, rewritten or redistributed."
+    )
+    prepared = PreparedArticle(parse_text(text, "page.txt"))
+    assert any("was shot and wounded" in s for s in prepared.numbered)
+    assert not any("All rights reserved" in s for s in prepared.numbered)
