@@ -113,7 +113,9 @@ def test_a_whole_page_in_one_line_with_its_copyright_notice_keeps_its_story() ->
         "the station this year, according to city records, and residents said they had "
         "asked for more lighting along the street. A council member said on Tuesday that "
         "new lights would be installed next month and that patrols would be increased "
-        "around the station at night until then. "
+        "around the station at night until then. The victim's sister said he had been "
+        "walking home from his shift at a warehouse when he was hit, and that the family "
+        "was grateful to the strangers who stayed with him until the ambulance arrived. "
         "Copyright 2016 Riverside Daily. All rights reserved. This material may not be "
         "published, broadcast, rewritten or redistributed."
     )
