@@ -121,6 +121,7 @@ def main() -> None:
     parser.add_argument("--model", help="bundled local model alias (default: the 0.5B)")
     parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks" / "out" / "grouping-cache")
     parser.add_argument("--every", type=int, default=1)
+    parser.add_argument("--show", action="store_true", help="print the wrong merges and why")
     parser.add_argument(
         "--first-choice",
         action="store_true",
@@ -199,6 +200,15 @@ def main() -> None:
         1 for s in stories if len({gold[i] for i in pred if pred[i] == s}) > 1
     )
     print(f"stories mixing different events: {merged_apart}")
+    if args.show:
+        for n, story in enumerate(digest.stories):
+            members = [i for i in pred if pred[i] == n]
+            if len({gold[i] for i in members}) > 1:
+                print(f"  mixed: {[(i, gold[i][-12:]) for i in members]}")
+                for m in story.grouped_by:
+                    names = [by_article.get(a, a) for a in m.articles]
+                    print(f"     {names} sim {m.similarity} names {m.shared_names} "
+                          f"({m.names_score}) avg {m.average}")
     conflicts = sum(len(s.conflicts) for s in digest.stories)
     print(f"conflicts reported: {conflicts}")
     print(f"briefing {brief_seconds:.1f} s (cached answers are free); digest {digest_seconds:.2f} s")

@@ -319,3 +319,57 @@ def test_an_editors_alias_decisions_override_both_ways() -> None:
     joined = [sorted(m.text for m in g.mentions) for g in groups]
     assert ["The Commander", "Yusuf al-Rashidi"] in joined
     assert ["Yousef al-Rasheedi"] in joined
+
+
+SHOOTING = (
+    "Darnell Okafor, 24, was shot and killed near Fifth Street and Elm Avenue in Milwaukee "
+    "on Friday night, police said. Officers found him in a parked car."
+)
+ARREST = (
+    "Police in Milwaukee on Monday arrested a 19-year-old man in the killing of Darnell "
+    "Okafor, who was shot near Fifth Street and Elm Avenue on Friday."
+)
+OTHER = (
+    "A 31-year-old woman was shot and wounded outside a grocery store on the city's south "
+    "side in Milwaukee on Saturday, police said. Officers are looking for two men."
+)
+FAR = (
+    "Darnell Okafor, a local musician, was honoured at a concert in Indianapolis on Sunday, "
+    "where friends played his songs."
+)
+
+
+def _mke(article: Article, day: date | None, place: str = "Milwaukee") -> DigestInput:
+    loc = {"place": place, "region": None, "country": "United States", "precision": "city"}
+    evidence = article.text.split(", police said")[0].split(", who")[0] if day else None
+    when = {"evidence": evidence, "value": day, "precision": "exact" if day else "unknown",
+            "time_of_day": None}  # fmt: skip
+    return DigestInput(article, hand_brief(article, location=loc, date=when))
+
+
+def test_a_follow_up_days_later_joins_its_story_and_says_why() -> None:
+    """Hand-written: a shooting, the arrest three days later (same victim named), another
+    shooting in the same city the next day, and a concert in another city naming the
+    victim: the first two are one story, with the names that made it; the others apart."""
+    shot = hand_article(SHOOTING, outlet="Daily A", published=date(2025, 5, 3), n=11)
+    arrest = hand_article(ARREST, outlet="Radio B", published=date(2025, 5, 5), n=12)
+    other = hand_article(OTHER, outlet="Daily A", published=date(2025, 5, 4), n=13)
+    far = hand_article(FAR, outlet="Paper C", published=date(2025, 5, 4), n=14)
+    digest = build_digest([
+        _mke(shot, date(2025, 5, 2)), _mke(arrest, date(2025, 5, 5)),
+        _mke(other, date(2025, 5, 3)), _mke(far, date(2025, 5, 4), place="Indianapolis"),
+    ])  # fmt: skip
+    groups = sorted(sorted(s.article_id for s in story.sources) for story in digest.stories)
+    assert groups == [[shot.id, arrest.id], [other.id], [far.id]]
+    [story] = [s for s in digest.stories if len(s.sources) == 2]
+    [merge] = story.grouped_by
+    assert sorted(merge.articles) == [shot.id, arrest.id] and "okafor" in merge.shared_names
+
+
+def test_the_same_story_a_month_apart_is_two_events() -> None:
+    """Hand-written: the same words a month apart are two shootings, not one story."""
+    a = hand_article(SHOOTING, outlet="Daily A", published=date(2025, 5, 3), n=21)
+    again = "Police said Darnell Okafor, 24, was shot dead near Fifth Street in Milwaukee."
+    b = hand_article(again, outlet="Daily B", published=date(2025, 6, 7), n=22)
+    digest = build_digest([_mke(a, date(2025, 5, 2)), _mke(b, date(2025, 6, 6))])
+    assert len(digest.stories) == 2

@@ -26,15 +26,17 @@ from ..brief.results import BriefResult
 from ..config import Settings
 from ..embeddings import embed
 from ..files import write_atomic
+from ..geo import resolve_place
 from ..grounding import EVENT_WINDOW_DAYS
 from ..ingest import Article
 from ..prepared import PreparedArticle
 from ..review.store import ReviewStore
 from ..schema import EventBrief
 from ..text.lang import LANG
-from ..text.names import names_in, places_named
+from ..text.names import ACTOR_LABELS, PLACE_LABELS, names_in, places_named
+from ..text.nlp import parse
 from .entities import AliasRules, fold_name
-from .model import Digest, DigestFailure, Story
+from .model import Digest, DigestFailure, Story, StoryMerge
 from .reconcile import Member, reconcile
 from .stories import StoryItem, group_stories
 from .wire import wire_groups
@@ -67,6 +69,7 @@ class _Built:
     vector: NDArray[np.float32]
     window: tuple[float, float]
     lead_names: set[str] = field(default_factory=set)
+    day: date | None = None  # its earliest event day (else publication day)
     story: Story | None = None
     related: list[int] = field(default_factory=list)
 
@@ -75,13 +78,60 @@ def _lead_text(prepared: PreparedArticle) -> str:
     return " ".join([prepared.article.title or "", *prepared.numbered[:_LEAD_SENTENCES]]).strip()
 
 
-def _item(brief: EventBrief, article: Article) -> StoryItem:
+_NAME_SENTENCES = 6  # the names of the event are in the article's first sentences
+
+
+_SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*")
+
+
+def _site_key(name: str) -> str:
+    """The distinctive part of an outlet's name or host ("m.wisn.com" -> "wisn",
+    "Fox 59" -> "fox59"), letters and digits only."""
+    parts = [p for p in name.lower().split(".") if p not in ("www", "m", "com", "org", "net")]
+    key = max(parts, key=len) if parts else ""
+    return re.sub(r"[^a-z0-9]", "", key)
+
+
+def _names(prepared: PreparedArticle) -> frozenset[str]:
+    """The people, organisations and groups the article's headline and opening name,
+    folded; a person also by their last name ("Officer Thomas Cottrell" -> "cottrell").
+    Not the site's name a page title carries ("... | Fox 59"), nor the outlet's."""
+    headline = _SITE_SEPARATOR.split(prepared.article.title or "")[0]
+    outlet = _site_key(prepared.article.outlet or "")
+    spans = [parse(headline)[:], *prepared.parsed[:_NAME_SENTENCES]] if headline else []
+    spans = spans or prepared.parsed[:_NAME_SENTENCES]
+    out: set[str] = set()
+    for span in spans:
+        for ent in span.ents:
+            # places too: the small tagger reads some people's names as places
+            if ent.label_ not in ACTOR_LABELS | PLACE_LABELS or ent.root.pos_ == "ADJ":
+                continue
+            folded = fold_name(ent.text)
+            if len(folded) < 4 or folded in LANG.STOP_WORDS:
+                continue
+            if outlet and outlet in _site_key(folded):
+                continue  # the site's own name
+            if all(w in LANG.PLACE_NOUNS for w in folded.split()):
+                continue  # "street", "the province"
+            if ent.label_ in PLACE_LABELS and resolve_place(ent.text) is not None:
+                continue  # a town or a country is where (the place gates), not who
+            out.add(folded)
+            words = folded.split()
+            if ent.label_ in ("PERSON", "GPE") and 1 < len(words) <= 3 and len(words[-1]) > 3:
+                out.add(words[-1])
+    return frozenset(out)
+
+
+def _item(brief: EventBrief, prepared: PreparedArticle) -> StoryItem:
+    article = prepared.article
     loc = brief.location
     place_words = frozenset(fold_name(loc.place).split()) if loc.place else frozenset()
-    keys = {"place:" + w for w in place_words if len(w) > 2}
+    names = _names(prepared)
+    keys = {"name:" + n for n in names}
+    keys |= {"place:" + w for w in place_words if len(w) > 2}
     for actor in brief.actors:
         if actor.role in _KEY_ROLES:
-            keys |= {"name:" + w for w in fold_name(actor.name).split() if len(w) > 2}
+            keys.add("name:" + fold_name(actor.name))
     if loc.country:
         keys.add("country:" + fold_name(loc.country))
     return StoryItem(
@@ -91,7 +141,13 @@ def _item(brief: EventBrief, article: Article) -> StoryItem:
         country=fold_name(loc.country) if loc.country else None,
         place_words=place_words,
         keys=frozenset(keys),
+        place=resolve_place(loc.place) if loc.place else None,
+        names=names,
     )
+
+
+def _day(item: StoryItem) -> date | None:
+    return item.event_day or item.published
 
 
 def _anchor_id(members: Sequence[Member]) -> str:
@@ -176,6 +232,8 @@ def _related(built: list[_Built], prepared: Sequence[PreparedArticle]) -> None:
                     if j == i or j in b.related:
                         continue
                     lo, hi = other.window
+                    if b.day is not None and other.day is not None and other.day >= b.day:
+                        continue  # not an earlier event than this story's
                     if not any(w_lo <= hi and lo <= w_hi for w_lo, w_hi in windows):
                         continue
                     if len(names & other.lead_names) >= 2:
@@ -204,12 +262,12 @@ def build_digest(
     ]
     prepared = [PreparedArticle(m.article) for m in reps]
     vectors = embed([_lead_text(p) for p in prepared])
-    items = [_item(m.brief, m.article) for m in reps]
-    clusters = group_stories(items, vectors)
+    items = [_item(m.brief, p) for m, p in zip(reps, prepared, strict=True)]
+    clusters, merges = group_stories(items, vectors)
     built: list[_Built] = []
     for cluster in clusters:
-        lo = max(items[i].window()[0] for i in cluster)
-        hi = min(items[i].window()[1] for i in cluster)
+        lo = min(items[i].window()[0] for i in cluster)
+        hi = max(items[i].window()[1] for i in cluster)
         centroid = vectors[cluster].sum(axis=0)
         centroid = centroid / (np.linalg.norm(centroid) or 1.0)
         members = [reps[i] for i in cluster]
@@ -226,13 +284,14 @@ def build_digest(
                 centroid.astype(np.float32),
                 (lo, hi),
                 lead_names=lead_names,
+                day=min(days) if (days := [d for i in cluster if (d := _day(items[i]))]) else None,
             )
         )
     _related(built, prepared)
     ids = _assign_ids(built, known_ids or {})
     stories: list[Story] = []
     left_out: list[str] = []
-    for b, story_id in zip(built, ids, strict=True):
+    for b, story_id, why in zip(built, ids, merges, strict=True):
         r = reconcile(b.members, aliases)
         # The headline and summary of the current article nearest the story's centre.
         current = {m.id for m in r.current}
@@ -271,6 +330,16 @@ def build_digest(
             conflicts=r.conflicts,
             timeline=r.timeline,
             open_questions=r.open_questions,
+            grouped_by=[
+                StoryMerge(
+                    articles=[reps[m.first].id, reps[m.second].id],
+                    similarity=round(m.similarity, 3),
+                    shared_names=list(m.shared_names),
+                    names_score=round(m.names_score, 3),
+                    average=round(m.average, 3),
+                )
+                for m in why
+            ],
         )
         b.story = story
         if day is not None and not _on_day(story, b.members, day):

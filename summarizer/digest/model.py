@@ -32,7 +32,7 @@ __all__ = [
     "digest_schema_documents",
 ]
 
-DIGEST_SCHEMA_VERSION = "1.2.0"
+DIGEST_SCHEMA_VERSION = "1.3.0"
 
 
 class _Model(BaseModel):
@@ -147,6 +147,17 @@ class TimelineEntry(_Model):
     sources: list[Evidence]
 
 
+class StoryMerge(_Model):
+    """Why articles were put in one story: the pair of articles that prompted a merge,
+    what they share and how they scored (``digest.stories``)."""
+
+    articles: list[str] = Field(description="The two articles' ids.")
+    similarity: float = Field(description="Cosine similarity of their leads.")
+    shared_names: list[str] = Field(description="Names both give, folded.")
+    names_score: float = Field(description="The shared names' rarity, 0 to 1.")
+    average: float = Field(description="Average affinity of the two groups merged.")
+
+
 class Story(_Model):
     id: str = Field(description="Stable: kept across re-runs and when articles are added.")
     headline: str
@@ -168,6 +179,10 @@ class Story(_Model):
     related: list[str] = Field(
         default_factory=list,
         description="Ids of stories whose event this story's articles mention.",
+    )
+    grouped_by: list[StoryMerge] = Field(
+        default_factory=list,
+        description="Each merge that put this story's articles together, and why.",
     )
     paragraph: str | None = Field(
         default=None,

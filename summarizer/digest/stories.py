@@ -1,40 +1,69 @@
-"""Stories: articles about the same event, grouped; different events kept apart.
+"""Stories: an event and its follow-ups grouped; different events kept apart.
 
-Each article comes as a ``StoryItem``: what its brief says of the event (the days it can
-have happened on, place, country, the names of who did it and to whom) and an embedding
+Each article comes as a ``StoryItem``: what its brief and its text say of the event (the
+day it happened, or the days it can have happened on; its place, resolved in the
+gazetteer; its country; the names it gives, people, groups and places) and an embedding
 of its title and lead (the inverted pyramid puts the event there).
 
-1. **Blocking.** Only articles sharing a blocking key (a name word, a place word, the
-   country) are compared, and a key shared by more than ``MAX_BLOCK``
-   articles is too common to block on (like a stop word), so a day of thousands of
-   articles costs about n·k comparisons, not n².
-2. **Gates.** Two groups can merge only if the days their events can have happened on
-   overlap (an exact date is a one-day window with half a day's slack each side, an
-   undated article with a publication date a window before it, an article with neither
-   is unbounded), their countries agree and each known place shares a word with a
-   known place of the other group. Two strikes in one city a month apart stay apart.
-3. **Average linkage.** Candidate pairs are taken most similar first; their groups merge
-   when the *average* cosine similarity over all cross pairs reaches ``threshold``
-   (computed exactly from the groups' vector sums), never on one close pair alone, so
-   there is no single-link chaining. An undated article joins the group it is most
-   similar to, as a whole.
+1. **Blocking.** Only articles sharing a name or a place are compared; a key shared by
+   more than ``MAX_BLOCK`` articles is too common to block on (like a stop word), so a
+   day of thousands of articles costs about n·k comparisons, not n².
+2. **Gates.** Two groups can merge only if their events fall within ``STORY_DAYS`` of
+   each other (the shooting, the arrest, the charge: days, not hours; an article without
+   an event date counts by its publication, an article with neither by what it says
+   alone), their countries agree, and their places are the same place, or within
+   ``NEAR_KM`` of each other when the gazetteer knows both. Two strikes in one city a
+   month apart, or two quakes on one island years apart, stay apart.
+3. **Affinity.** A pair scores the cosine similarity of their leads and the names they
+   share, each name weighted by how rare it is among the day's articles (inverse
+   document frequency: "LeGrier" binds, "police" or the city every article names does
+   not): ``SIMILARITY_WEIGHT * cosine + (1 - SIMILARITY_WEIGHT) * min(1, shared / NAMES_FULL)``.
+4. **Average linkage.** Pairs are taken best first; their groups merge when the *average*
+   affinity over all cross pairs reaches ``threshold``, never on one close pair alone, so
+   there is no chaining. Every merge is recorded with the pair that prompted it, its
+   features and its score (``Merge``), and an editor's rule ("these two are different
+   stories") is a gate like the others.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["MAX_BLOCK", "STORY_THRESHOLD", "StoryItem", "group_stories"]
+from ..geo import GeoPlace
 
-STORY_THRESHOLD = 0.66
+__all__ = [
+    "MAX_BLOCK",
+    "NAMES_FULL",
+    "NEAR_KM",
+    "SIMILARITY_WEIGHT",
+    "STORY_DAYS",
+    "STORY_THRESHOLD",
+    "Merge",
+    "StoryItem",
+    "group_stories",
+]
+
+STORY_THRESHOLD = 0.55
+SIMILARITY_WEIGHT = 0.5
+# Summed rarity of the shared names (each 0 when every article gives it, 1 when only the
+# pair does) at which the names part of the affinity is full: two rare names.
+NAMES_FULL = 1.5
+SAME_DAY = 0.3  # the same event day, as much as a name a third of the articles give
+SAME_PLACE = 0.3  # the same town
+SAME_SPOT = 0.5  # the same spot below a city, as much as a name half the articles give
+STORY_DAYS = 7
+NEAR_KM = 60.0
 MAX_BLOCK = 300
+
+
+_Place = tuple[GeoPlace | None, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -45,6 +74,8 @@ class StoryItem:
     country: str | None
     place_words: frozenset[str]
     keys: frozenset[str]
+    place: GeoPlace | None = None
+    names: frozenset[str] = frozenset()
 
     def window(self) -> tuple[float, float]:
         """Possible event days as ordinals; exact dates get half a day's slack."""
@@ -57,26 +88,58 @@ class StoryItem:
         return -math.inf, math.inf
 
 
+@dataclass(frozen=True)
+class Merge:
+    """Why two groups became one story: the pair that prompted it and the scores."""
+
+    first: int
+    second: int
+    similarity: float
+    shared_names: tuple[str, ...]
+    names_score: float
+    average: float
+
+
 @dataclass
 class _Group:
     members: list[int]
-    vector_sum: NDArray[np.float32]
-    lo: float
-    hi: float
+    vector_sum: NDArray[np.float64]
+    lo: float  # earliest day of a member (its event's, else its publication's)
+    hi: float  # latest
     countries: set[str]
-    places: list[frozenset[str]] = field(default_factory=list)
+    places: list[_Place] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
 
 
-def _places_fit(a: list[frozenset[str]], b: list[frozenset[str]]) -> bool:
-    return all(any(p & q for q in a) for p in b) and all(any(p & q for q in b) for p in a)
+def _same_place(
+    a: tuple[GeoPlace | None, frozenset[str]], b: tuple[GeoPlace | None, frozenset[str]]
+) -> bool:
+    (pa, wa), (pb, wb) = a, b
+    if pa is not None and pb is not None:
+        if pa.id == pb.id:
+            return True
+        km = pa.km_to(pb)
+        return (km is not None and km <= NEAR_KM) or (km is None and pa.country == pb.country)
+    return bool(wa & wb)
 
 
-def _can_merge(a: _Group, b: _Group) -> bool:
-    if max(a.lo, b.lo) > min(a.hi, b.hi):
+def _places_fit(a: _Group, b: _Group) -> bool:
+    if not (a.places and b.places):
+        return True
+    return all(any(_same_place(p, q) for q in b.places) for p in a.places) and all(
+        any(_same_place(q, p) for p in a.places) for q in b.places
+    )
+
+
+def _can_merge(a: _Group, b: _Group, apart: Collection[frozenset[int]]) -> bool:
+    lo, hi = min(a.lo, b.lo), max(a.hi, b.hi)
+    if math.isfinite(lo) and math.isfinite(hi) and hi - lo > STORY_DAYS:
         return False
     if len(a.countries | b.countries) > 1:
         return False
-    return not (a.places and b.places) or _places_fit(a.places, b.places)
+    if apart and any(frozenset((i, j)) in apart for i in a.members for j in b.members):
+        return False
+    return _places_fit(a, b)
 
 
 def _candidate_pairs(items: Sequence[StoryItem]) -> set[tuple[int, int]]:
@@ -94,45 +157,113 @@ def _candidate_pairs(items: Sequence[StoryItem]) -> set[tuple[int, int]]:
     return pairs
 
 
+# Articles a name is imagined absent from, so that two articles alone from one place can
+# still share a rare name.
+_PRIOR_ARTICLES = 5
+
+
+def _rarity(items: Sequence[StoryItem]) -> dict[str | None, dict[str, float]]:
+    """Each name's rarity, 0 to 1, among the articles from the same place (by gazetteer
+    id; None: all articles): the local police or the mayor, named in every story of a
+    city, bind none of them."""
+    pools: dict[str | None, list[StoryItem]] = defaultdict(list)
+    for item in items:
+        pools[None].append(item)
+        if item.place is not None:
+            pools[item.place.id].append(item)
+    out: dict[str | None, dict[str, float]] = {}
+    for key, pool in pools.items():
+        df: dict[str, int] = defaultdict(int)
+        for item in pool:
+            for name in item.names:
+                df[name] += 1
+        n = len(pool) + _PRIOR_ARTICLES
+        out[key] = {name: math.log(n / count) / math.log(n) for name, count in df.items()}
+    return out
+
+
+def _evidence(
+    a: StoryItem, b: StoryItem, shared: tuple[str, ...], rarity: dict[str | None, dict[str, float]]
+) -> float:
+    """What two articles share besides wording: the rarity of the names both give, the
+    same event day, the same town, or the same spot in it ("65th and Thurston")."""
+    local = a.place is not None and b.place is not None and a.place.id == b.place.id
+    pool = rarity[a.place.id] if local and a.place is not None else rarity[None]
+    score = sum(pool[n] for n in shared)
+    if a.event_day is not None and a.event_day == b.event_day:
+        score += SAME_DAY
+    if len(a.place_words & b.place_words) >= 2:
+        score += SAME_SPOT
+    elif local or (a.place is None and b.place is None and a.place_words & b.place_words):
+        score += SAME_PLACE
+    return score
+
+
 def group_stories(
     items: Sequence[StoryItem],
     vectors: NDArray[np.float32],
     threshold: float = STORY_THRESHOLD,
-) -> list[list[int]]:
-    """Indexes of ``items`` grouped into stories; ``vectors`` are unit-length rows."""
+    *,
+    apart: Collection[frozenset[int]] = (),
+) -> tuple[list[list[int]], list[list[Merge]]]:
+    """Indexes of ``items`` grouped into stories, and each story's merges; ``vectors``
+    are unit-length rows; ``apart`` are pairs of indexes an editor said are different
+    stories."""
+    rarity = _rarity(items)
     groups: dict[int, _Group] = {}
     owner = list(range(len(items)))
     for i, item in enumerate(items):
-        lo, hi = item.window()
+        # the event's day, else the day it was reported (a follow-up is reported days
+        # after); with neither, it constrains nothing
+        day = item.event_day or item.published
+        lo, hi = (day.toordinal(), day.toordinal()) if day else (math.inf, -math.inf)
         groups[i] = _Group(
             members=[i],
             vector_sum=vectors[i].astype(np.float64),
             lo=lo,
             hi=hi,
             countries={item.country} if item.country else set(),
-            places=[item.place_words] if item.place_words else [],
+            places=[(item.place, item.place_words)] if item.place or item.place_words else [],
         )
-    pairs = _candidate_pairs(items)
-    scored = sorted(
-        ((float(vectors[i] @ vectors[j]), i, j) for i, j in pairs),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
-    for similarity, i, j in scored:
-        if similarity < threshold:
+    # names part of each candidate pair, and its sum between groups (average linkage)
+    names_of: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {}
+    link: dict[frozenset[int], float] = defaultdict(float)
+    scored = []
+    for i, j in _candidate_pairs(items):
+        shared = tuple(sorted(items[i].names & items[j].names))
+        names = min(1.0, _evidence(items[i], items[j], shared, rarity) / NAMES_FULL)
+        names_of[(i, j)] = (names, shared)
+        link[frozenset((i, j))] = names
+        similarity = float(vectors[i] @ vectors[j])
+        score = SIMILARITY_WEIGHT * similarity + (1 - SIMILARITY_WEIGHT) * names
+        scored.append((score, similarity, i, j))
+    scored.sort(key=lambda t: (-t[0], t[2], t[3]))
+    for score, similarity, i, j in scored:
+        if score < threshold:
             break
-        a, b = groups[owner[i]], groups[owner[j]]
-        if a is b or not _can_merge(a, b):
+        ka, kb = owner[i], owner[j]
+        a, b = groups[ka], groups[kb]
+        if a is b or not _can_merge(a, b, apart):
             continue
-        average = float(a.vector_sum @ b.vector_sum) / (len(a.members) * len(b.members))
+        pairs = len(a.members) * len(b.members)
+        cosine = float(a.vector_sum @ b.vector_sum) / pairs
+        names_avg = link[frozenset((ka, kb))] / pairs
+        average = SIMILARITY_WEIGHT * cosine + (1 - SIMILARITY_WEIGHT) * names_avg
         if average < threshold:
             continue
-        keep, gone = (owner[i], owner[j]) if owner[i] < owner[j] else (owner[j], owner[i])
+        keep, gone = (ka, kb) if ka < kb else (kb, ka)
         kept, merged = groups[keep], groups.pop(gone)
         kept.members += merged.members
         kept.vector_sum = kept.vector_sum + merged.vector_sum
-        kept.lo, kept.hi = max(kept.lo, merged.lo), min(kept.hi, merged.hi)
+        kept.lo, kept.hi = min(kept.lo, merged.lo), max(kept.hi, merged.hi)
         kept.countries |= merged.countries
         kept.places += merged.places
+        names, shared = names_of[(i, j)]
+        kept.merges += [*merged.merges, Merge(i, j, similarity, shared, names, average)]
+        for other in list(groups):
+            if other != keep and (moved := link.pop(frozenset((gone, other)), 0.0)):
+                link[frozenset((keep, other))] += moved
         for m in merged.members:
             owner[m] = keep
-    return sorted((sorted(g.members) for g in groups.values()), key=lambda g: g[0])
+    ordered = sorted(groups.values(), key=lambda g: min(g.members))
+    return [sorted(g.members) for g in ordered], [g.merges for g in ordered]
