@@ -373,3 +373,27 @@ def test_the_same_story_a_month_apart_is_two_events() -> None:
     b = hand_article(again, outlet="Daily B", published=date(2025, 6, 7), n=22)
     digest = build_digest([_mke(a, date(2025, 5, 2)), _mke(b, date(2025, 6, 6))])
     assert len(digest.stories) == 2
+
+
+def test_an_article_whose_brief_failed_is_shown_with_its_story() -> None:
+    """Hand-written: two reports of one shooting, the second's brief failed; it is in
+    the story, marked, and listed among the failures with its reason."""
+    from summarizer.brief.results import BriefResult
+    from summarizer.digest import digest_inputs
+    from summarizer.schema import Failure
+
+    shot = hand_article(SHOOTING, outlet="Daily A", published=date(2025, 5, 3), n=31)
+    arrest = hand_article(ARREST, outlet="Radio B", published=date(2025, 5, 5), n=32)
+    ok = BriefResult(source=shot.source, stem="31", article_id=shot.id, article=shot,
+                     brief=_mke(shot, date(2025, 5, 2)).brief)  # fmt: skip
+    failed = BriefResult(
+        source=arrest.source, stem="32", article_id=arrest.id, article=arrest,
+        failure=Failure(kind="validation", message="the model kept inventing a number"),
+        fallback=_mke(arrest, date(2025, 5, 5)).brief,
+    )  # fmt: skip
+    inputs, failures = digest_inputs([ok, failed])
+    [story] = build_digest(inputs, failures=failures).stories
+    marked = {s.article_id: s.brief_failed for s in story.sources}
+    assert marked == {shot.id: False, arrest.id: True}
+    [failure] = failures
+    assert failure.source_file == arrest.source and "inventing" in failure.reason

@@ -49,6 +49,10 @@ def test_hostile_article_does_not_execute_in_chromium(browser, tmp_path: Path) -
     page.goto(page_file.as_uri())
     assert page.evaluate("window.pwned") is None
     assert page.title() == "Digest"
+    # At a glance: one row per story, linking to it; its details folded away.
+    assert page.locator("nav.contents a").count() == 1
+    assert page.locator("details").first.get_attribute("open") is None
+    page.locator("details > summary").first.click()
     # The hostile words are shown as text, not dropped.
     body = page.inner_text("body")
     assert "<script>window.pwned = 3</script> attack" in body

@@ -76,19 +76,28 @@ def digest(
     from ..digest import digest_paths, load_aliases
     from ..render.digest import render_digest_html, render_digest_markdown
     from ..review.store import ReviewStore
+    from ._report import Reporter
 
     if story_ids is None and settings.use_cache:
         story_ids = settings.cache_dir / "story-ids.json"
-    result = digest_paths(
-        paths,
-        settings,
-        day=day.date() if day else None,
-        aliases=load_aliases(aliases) if aliases else None,
-        id_store=story_ids,
-        review=ReviewStore(settings.review_db) if settings.review_db else None,
-        include_unreviewed=include_unreviewed,
-        paragraphs=paragraph,
-    )
+    # Each article's brief is reported as it comes: a first digest of a big folder
+    # briefs for minutes before it prints anything.
+    report = Reporter()
+    try:
+        result = digest_paths(
+            paths,
+            settings,
+            day=day.date() if day else None,
+            aliases=load_aliases(aliases) if aliases else None,
+            id_store=story_ids,
+            review=ReviewStore(settings.review_db) if settings.review_db else None,
+            include_unreviewed=include_unreviewed,
+            paragraphs=paragraph,
+            on_start=lambda items: report.start(len(items)),
+            on_result=report.result,
+        )
+    finally:
+        report.stop()
     if fmt == "json":
         text = result.model_dump_json(indent=2) + "\n"
     elif fmt == "html":

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,7 +28,7 @@ from ..embeddings import embed
 from ..files import write_atomic
 from ..geo import resolve_place
 from ..grounding import EVENT_WINDOW_DAYS
-from ..ingest import Article
+from ..ingest import Article, IngestFailure
 from ..prepared import PreparedArticle
 from ..review.store import ReviewStore
 from ..schema import EventBrief
@@ -60,6 +60,8 @@ class DigestInput:
     article: Article
     brief: EventBrief
     review: Literal["approved", "unreviewed"] | None = None  # None: no review store
+    # the brief failed: the article's skeleton (headline and lead), to show it with its story
+    brief_failed: bool = False
 
 
 @dataclass
@@ -257,6 +259,7 @@ def build_digest(
             brief=inputs[g[0]].brief,
             copies=tuple(inputs[i].article for i in g[1:]),
             review=inputs[g[0]].review,
+            brief_failed=inputs[g[0]].brief_failed,
         )
         for g in groups
     ]
@@ -377,6 +380,10 @@ def digest_inputs(
     for r in results:
         if r.brief is None or r.article is None:
             reason = r.failure.message if r.failure is not None else "no brief"
+            if r.fallback is not None and r.article is not None:
+                # shown with its story by its headline and lead, marked as failed
+                inputs.append(DigestInput(r.article, r.fallback, brief_failed=True))
+                reason += " (shown with its story by its headline and lead)"
             failures.append(DigestFailure(source_file=r.source, reason=reason))
             continue
         article = r.article
@@ -405,6 +412,8 @@ def digest_paths(
     review: ReviewStore | None = None,
     include_unreviewed: bool = False,
     paragraphs: bool = False,
+    on_start: Callable[[Sequence[Article | IngestFailure]], None] | None = None,
+    on_result: Callable[[BriefResult], None] | None = None,
 ) -> Digest:
     """Brief every article under ``paths`` (through the cache) and digest the briefs.
 
@@ -419,7 +428,7 @@ def digest_paths(
     unless ``include_unreviewed``, which uses their current version marked unreviewed.
     A rejected brief is never used.
     """
-    results, summary = brief_paths(paths, settings)
+    results, summary = brief_paths(paths, settings, on_start=on_start, on_result=on_result)
     inputs, failures = digest_inputs(results, review, include_unreviewed=include_unreviewed)
     known: dict[str, str] = {}
     if id_store is not None and id_store.is_file():

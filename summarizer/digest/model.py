@@ -75,6 +75,11 @@ class Source(_Model):
         description="With a review store: 'approved' (an editor's approved version) or "
         "'unreviewed' (a draft, included only when asked for); null without a store.",
     )
+    brief_failed: bool = Field(
+        False,
+        description="The article's brief failed: it is here by its headline and lead only, "
+        "and gives none of the story's facts (its reason is in the digest's failures).",
+    )
 
 
 class Fact(_Model):

@@ -54,6 +54,7 @@ class Member:
     brief: EventBrief
     copies: tuple[Article, ...] = ()
     review: Literal["approved", "unreviewed"] | None = None
+    brief_failed: bool = False
 
     @property
     def id(self) -> str:
@@ -392,6 +393,7 @@ def reconcile(members: Sequence[Member], rules: AliasRules | None = None) -> Rec
             copy_outlets=[c.outlet or "unknown outlet" for c in m.copies],
             updates=updates.get(m.id, []),
             review=m.review,
+            brief_failed=m.brief_failed,
         )
         for m in members
     ]
