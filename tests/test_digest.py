@@ -322,19 +322,19 @@ def test_an_editors_alias_decisions_override_both_ways() -> None:
 
 
 SHOOTING = (
-    "Darnell Okafor, 24, was shot and killed near Fifth Street and Elm Avenue in Milwaukee "
+    "Tyrell Johnson, 24, was shot and killed near Fifth Street and Elm Avenue in Milwaukee "
     "on Friday night, police said. Officers found him in a parked car."
 )
 ARREST = (
-    "Police in Milwaukee on Monday arrested a 19-year-old man in the killing of Darnell "
-    "Okafor, who was shot near Fifth Street and Elm Avenue on Friday."
+    "Police in Milwaukee on Monday arrested a 19-year-old man in the killing of Tyrell "
+    "Johnson, who was shot near Fifth Street and Elm Avenue on Friday."
 )
 OTHER = (
     "A 31-year-old woman was shot and wounded outside a grocery store on the city's south "
     "side in Milwaukee on Saturday, police said. Officers are looking for two men."
 )
 FAR = (
-    "Darnell Okafor, a local musician, was honoured at a concert in Indianapolis on Sunday, "
+    "Tyrell Johnson, a local musician, was honoured at a concert in Indianapolis on Sunday, "
     "where friends played his songs."
 )
 
@@ -363,13 +363,13 @@ def test_a_follow_up_days_later_joins_its_story_and_says_why() -> None:
     assert groups == [[shot.id, arrest.id], [other.id], [far.id]]
     [story] = [s for s in digest.stories if len(s.sources) == 2]
     [merge] = story.grouped_by
-    assert sorted(merge.articles) == [shot.id, arrest.id] and "okafor" in merge.shared_names
+    assert sorted(merge.articles) == [shot.id, arrest.id] and "johnson" in merge.shared_names
 
 
 def test_the_same_story_a_month_apart_is_two_events() -> None:
     """Hand-written: the same words a month apart are two shootings, not one story."""
     a = hand_article(SHOOTING, outlet="Daily A", published=date(2025, 5, 3), n=21)
-    again = "Police said Darnell Okafor, 24, was shot dead near Fifth Street in Milwaukee."
+    again = "Police said Tyrell Johnson, 24, was shot dead near Fifth Street in Milwaukee."
     b = hand_article(again, outlet="Daily B", published=date(2025, 6, 7), n=22)
     digest = build_digest([_mke(a, date(2025, 5, 2)), _mke(b, date(2025, 6, 6))])
     assert len(digest.stories) == 2
@@ -397,3 +397,13 @@ def test_an_article_whose_brief_failed_is_shown_with_its_story() -> None:
     assert marked == {shot.id: False, arrest.id: True}
     [failure] = failures
     assert failure.source_file == arrest.source and "inventing" in failure.reason
+
+
+def test_a_person_several_outlets_name_is_one_entity_of_the_story() -> None:
+    """Hand-written: neither brief casts the victim, both articles name him."""
+    shot = hand_article(SHOOTING, outlet="Daily A", published=date(2025, 5, 3), n=41)
+    arrest = hand_article(ARREST, outlet="Radio B", published=date(2025, 5, 5), n=42)
+    [story] = build_digest([_mke(shot, date(2025, 5, 2)), _mke(arrest, date(2025, 5, 5))]).stories
+    [okafor] = [e for e in story.entities if e.display == "Tyrell Johnson"]
+    assert okafor.role == "named"
+    assert {a for sp in okafor.spellings for a in sp.articles} == {shot.id, arrest.id}

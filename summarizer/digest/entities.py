@@ -51,6 +51,9 @@ def fold_name(name: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+NAMED = "named"  # the role of a name an article gives that its brief does not cast
+
+
 @dataclass(frozen=True)
 class Mention:
     text: str
@@ -87,7 +90,9 @@ class EntityGroup:
 
     @property
     def role(self) -> str:
-        return Counter(m.role for m in self.mentions).most_common(1)[0][0]
+        # the role a brief gives it, else "named" (a name the articles give, no more)
+        roles = Counter(m.role for m in self.mentions if m.role != NAMED) or Counter([NAMED])
+        return roles.most_common(1)[0][0]
 
     @property
     def display(self) -> str:

@@ -26,8 +26,10 @@ import numpy as np
 
 from ..embeddings import embed
 from ..ingest import Article
+from ..prepared import PreparedArticle
 from ..schema import EventBrief
-from .entities import AliasRules, Mention, fold_name, group_mentions, spellings_of
+from ..text.names import names_in
+from .entities import NAMED, AliasRules, Mention, fold_name, group_mentions, spellings_of
 from .model import (
     CasualtyClaimView,
     CasualtyTally,
@@ -231,6 +233,16 @@ def _entities(
         for a in m.brief.actors
         if a.affiliation
     ]
+    # The people and organisations each article's opening names, also when its brief
+    # gives them no role: a person several outlets name is one entity of the story.
+    for m in members:
+        cast = {fold_name(x.text) for x in mentions if x.article_id == m.id}
+        for name in _opening_names(m):
+            words = set(fold_name(name).split())
+            # a name already cast, or a part of one ("al-Saedi" after the full name)
+            if not any(words <= set(c.split()) for c in cast):
+                cast.add(fold_name(name))
+                mentions.append(Mention(text=name, role=NAMED, article_id=m.id, outlet=m.outlet))
     by_id = {m.id: m for m in members}
     entities, facts = [], []
     for group in group_mentions(mentions, rules):
@@ -274,6 +286,20 @@ def _entities(
                 )
             )
     return entities, facts
+
+
+_OPENING = 6  # sentences: the people of the event are named at the top
+
+
+def _opening_names(member: Member) -> list[str]:
+    """People, organisations and groups the article's opening names (not its outlet)."""
+    outlet = fold_name(member.outlet or "")
+    found: dict[str, None] = {}
+    for sentence in PreparedArticle(member.article).numbered[:_OPENING]:
+        for name in names_in(sentence):
+            if len(name) > 3 and not (outlet and fold_name(name) in outlet):
+                found.setdefault(name, None)
+    return list(found)
 
 
 def _claims(members: Sequence[Member]) -> list[Fact]:
