@@ -407,3 +407,21 @@ def test_a_person_several_outlets_name_is_one_entity_of_the_story() -> None:
     [okafor] = [e for e in story.entities if e.display == "Tyrell Johnson"]
     assert okafor.role == "named"
     assert {a for sp in okafor.spellings for a in sp.articles} == {shot.id, arrest.id}
+
+
+def test_a_toll_that_rose_is_an_update_not_a_conflict() -> None:
+    """Hand-written: one outlet says 3 killed; another, the next day, that the toll rose
+    to 7: one figure, 7, and no conflict."""
+    first = "Police said three people were killed in a fire at Marlow Textiles in Riverton."
+    later = "The death toll from the fire at Marlow Textiles rose to seven, police said."
+    a = hand_article(first, outlet="Daily A", published=date(2025, 3, 4), n=51)
+    b = hand_article(later, outlet="Daily B", published=date(2025, 3, 5), n=52)
+    loc = {"place": "Riverton", "region": None, "country": "Freedonia", "precision": "city"}
+    digest = build_digest([
+        DigestInput(a, hand_brief(a, location=loc, casualties=[killed(3, "Police", first)])),
+        DigestInput(b, hand_brief(b, location=loc, casualties=[killed(7, "police", later)])),
+    ])  # fmt: skip
+    [story] = digest.stories
+    [tally] = story.casualties
+    assert (tally.low, tally.high, tally.conflict) == (7, 7, False)
+    assert [c.superseded for c in tally.claims] == [True, False]

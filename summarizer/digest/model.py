@@ -107,7 +107,8 @@ class CasualtyClaimView(_Model):
     evidence: Evidence
     superseded: bool = Field(
         default=False,
-        description="A later article of the same outlet gives a newer figure (an update).",
+        description="An update replaces it: a later article of the same outlet gives a newer "
+        "figure, or an article no earlier says the figure rose ('the toll rose to 40').",
     )
 
 

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from ..embeddings import embed
 from ..ingest import Article
 from ..prepared import PreparedArticle
 from ..schema import EventBrief
+from ..text.lang import LANG
 from ..text.names import names_in
 from .entities import NAMED, AliasRules, Mention, fold_name, group_mentions, spellings_of
 from .model import (
@@ -165,6 +167,7 @@ def _casualties(members: Sequence[Member], current_ids: set[str]) -> list[Casual
                 )
         if not claims:
             continue
+        _rises_supersede(claims, members, kind)
         figures: list[tuple[int, CasualtyClaimView]] = []
         for view in claims:
             if view.superseded:
@@ -197,6 +200,29 @@ def _casualties(members: Sequence[Member], current_ids: set[str]) -> list[Casual
             )
         )
     return out
+
+
+_RISE = re.compile(
+    r"\b(?:has |had |have )?(?:" + "|".join(sorted(LANG.TOLL_RISE)) + r")\s+(?:to|past)\b", re.I
+)
+
+
+def _rises_supersede(claims: list[CasualtyClaimView], members: Sequence[Member], kind: str) -> None:
+    """A figure whose words say it rose ("the death toll rose to 40") is an update of
+    every lower figure of the same kind reported no later, by any outlet: those are
+    marked superseded, not a conflict."""
+    published = {m.id: m.article.published for m in members}
+    rises = [c for c in claims if not c.superseded and _RISE.search(c.evidence.quote or "")]
+    for rise in rises:
+        top = max(n for n in (rise.value, rise.low, rise.high) if n is not None)
+        when = published.get(rise.evidence.article_id)
+        for other in claims:
+            figures = [n for n in (other.value, other.low, other.high) if n is not None]
+            if other is rise or other.superseded or not figures or max(figures) >= top:
+                continue
+            then = published.get(other.evidence.article_id)
+            if when is None or then is None or then <= when:
+                other.superseded = True
 
 
 def _figure(c: CasualtyClaimView) -> str:

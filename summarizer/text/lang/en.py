@@ -31,6 +31,8 @@ HARM_VERBS = frozenset("kill murder assassinate behead execute massacre slaughte
 LIGHT_VERBS = frozenset(
     "carry launch wage stage mount conduct commit perpetrate claim take".split()
 )
+# Words saying a figure is an update of an earlier, lower one ("the toll rose to 40").
+TOLL_RISE = frozenset("rose risen climbed increased jumped reached mounted grew".split())
 # Pronouns that stand for a doer named before ("They killed ...").
 PERSONAL_PRONOUNS = frozenset("he she they we".split())
 MEANS_VERBS = frozenset("fire detonate".split())  # among ATTACK_VERBS
