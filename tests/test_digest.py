@@ -425,3 +425,13 @@ def test_a_toll_that_rose_is_an_update_not_a_conflict() -> None:
     [tally] = story.casualties
     assert (tally.low, tally.high, tally.conflict) == (7, 7, False)
     assert [c.superseded for c in tally.claims] == [True, False]
+
+
+def test_an_editor_can_keep_two_articles_apart() -> None:
+    """Hand-written: the follow-up would join its shooting; an editor's rule says no."""
+    shot = hand_article(SHOOTING, outlet="Daily A", published=date(2025, 5, 3), n=61)
+    arrest = hand_article(ARREST, outlet="Radio B", published=date(2025, 5, 5), n=62)
+    inputs = [_mke(shot, date(2025, 5, 2)), _mke(arrest, date(2025, 5, 5))]
+    assert len(build_digest(inputs).stories) == 1
+    rules = AliasRules(apart=[[shot.id, arrest.source]])
+    assert len(build_digest(inputs, aliases=rules).stories) == 2

@@ -148,6 +148,21 @@ def _item(brief: EventBrief, prepared: PreparedArticle) -> StoryItem:
     )
 
 
+def _apart(reps: Sequence[Member], rules: AliasRules | None) -> set[frozenset[int]]:
+    """The pairs of articles (by index) an editor said are different stories."""
+    if rules is None or not rules.apart:
+        return set()
+    index: dict[str, int] = {}
+    for i, m in enumerate(reps):
+        for a in (m.article, *m.copies):
+            index[a.id] = index[a.source] = i
+    out = set()
+    for group in rules.apart:
+        found = sorted({index[x] for x in group if x in index})
+        out |= {frozenset((i, j)) for i in found for j in found if i < j}
+    return out
+
+
 def _day(item: StoryItem) -> date | None:
     return item.event_day or item.published
 
@@ -266,7 +281,7 @@ def build_digest(
     prepared = [PreparedArticle(m.article) for m in reps]
     vectors = embed([_lead_text(p) for p in prepared])
     items = [_item(m.brief, p) for m, p in zip(reps, prepared, strict=True)]
-    clusters, merges = group_stories(items, vectors)
+    clusters, merges = group_stories(items, vectors, apart=_apart(reps, aliases))
     built: list[_Built] = []
     for cluster in clusters:
         lo = min(items[i].window()[0] for i in cluster)
@@ -363,9 +378,12 @@ def _on_day(story: Story, members: Sequence[Member], day: date) -> bool:
 
 
 def load_aliases(path: Path) -> AliasRules:
-    """An editor's alias file: ``{"same": [[...], ...], "different": [[...], ...]}``."""
+    """An editor's alias file: ``{"same": [[...], ...], "different": [[...], ...],
+    "apart": [[article, article, ...], ...]}`` (spellings; article ids or source files)."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    return AliasRules(same=data.get("same", []), different=data.get("different", []))
+    return AliasRules(
+        same=data.get("same", []), different=data.get("different", []), apart=data.get("apart", [])
+    )
 
 
 def digest_inputs(

@@ -64,10 +64,12 @@ class Mention:
 
 @dataclass
 class AliasRules:
-    """An editor's alias decisions: lists of spellings that are, or are not, one entity."""
+    """An editor's decisions: lists of spellings that are, or are not, one entity; and
+    lists of articles (ids or source files) that are different stories."""
 
     same: list[list[str]] = field(default_factory=list)
     different: list[list[str]] = field(default_factory=list)
+    apart: list[list[str]] = field(default_factory=list)
 
     def _pairs(self, groups: list[list[str]]) -> set[frozenset[str]]:
         out = set()
