@@ -292,7 +292,7 @@ def build_digest(
         lead_names = {
             fold_name(n)
             for i in cluster
-            for s in prepared[i].numbered[:_LEAD_SENTENCES]
+            for s in prepared[i].parsed[:_LEAD_SENTENCES]
             for n in [*names_in(s), *places_named(s)]
         }
         built.append(

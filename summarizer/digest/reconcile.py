@@ -321,7 +321,7 @@ def _opening_names(member: Member) -> list[str]:
     """People, organisations and groups the article's opening names (not its outlet)."""
     outlet = fold_name(member.outlet or "")
     found: dict[str, None] = {}
-    for sentence in PreparedArticle(member.article).numbered[:_OPENING]:
+    for sentence in PreparedArticle(member.article).parsed[:_OPENING]:
         for name in names_in(sentence):
             if len(name) > 3 and not (outlet and fold_name(name) in outlet):
                 found.setdefault(name, None)

@@ -8,6 +8,8 @@ Pure: no model, no network, no I/O.
 
 from __future__ import annotations
 
+from spacy.tokens import Span
+
 from .lang import LANG
 from .nlp import parse
 
@@ -27,9 +29,9 @@ def _clean(text: str) -> str:
     return text
 
 
-def _entities(text: str, labels: frozenset[str]) -> list[str]:
+def _entities(text: str | Span, labels: frozenset[str]) -> list[str]:
     out: dict[str, None] = {}
-    for ent in parse(text).ents:
+    for ent in (parse(text) if isinstance(text, str) else text).ents:
         if ent.label_ not in labels or ent.root.pos_ == "ADJ":
             continue  # "Venezuelan" in "the Venezuelan army" names nobody by itself
         name = _clean(ent.text)
@@ -40,14 +42,15 @@ def _entities(text: str, labels: frozenset[str]) -> list[str]:
     return list(out)
 
 
-def names_in(text: str, *, exclude: str | None = None) -> list[str]:
-    """People, organisations and groups ``text`` names, first ones first, each once."""
+def names_in(text: str | Span, *, exclude: str | None = None) -> list[str]:
+    """People, organisations and groups ``text`` names, first ones first, each once
+    (a sentence already parsed is read as it is: no second parse)."""
     names = _entities(text, ACTOR_LABELS)
     if exclude:
         names = [n for n in names if n.lower() != exclude.lower()]
     return names
 
 
-def places_named(text: str) -> list[str]:
+def places_named(text: str | Span) -> list[str]:
     """Places ``text`` names (place entities), first ones first, each once."""
     return _entities(text, PLACE_LABELS)
