@@ -95,6 +95,8 @@ def test_every_text_shape_gets_a_brief(shape: str, tmp_path: Path) -> None:
         assert figure in {c.value or c.low for c in brief.casualties}
     if where is not None:
         assert where in {brief.location.place, brief.location.region, brief.location.country}
+    if shape == "all caps":  # who says it, in the article's own letters
+        assert {c.attributed_to for c in brief.casualties} == {"POLICE"}
 
 
 def test_a_whole_page_in_one_line_with_its_copyright_notice_keeps_its_story() -> None:

@@ -116,6 +116,13 @@ def _as_written(name: str, prepared: PreparedArticle) -> str:
     return match.span if match is not None and match.exact else name
 
 
+def _source(prepared: PreparedArticle, n: int) -> str | None:
+    """Who sentence ``n`` credits, in the article's own letters ("POLICE" in a text in
+    capitals, which is parsed in lower case)."""
+    source = source_of(prepared.parsed[n - 1])
+    return _as_written(source, prepared) if source is not None else None
+
+
 def _figure_problem(sentence: str, kind: str, prepared: PreparedArticle) -> str | None:
     if extract_toll(sentence, kind) is None:
         return f"gives no single number of people {kind}"
@@ -667,7 +674,7 @@ def _claims_and_quotes(
     claims: list[dict[str, Any]] = []
     quotes: list[dict[str, Any]] = []
     for n, sentence in enumerate(prepared.numbered, start=1):
-        source = source_of(prepared.parsed[n - 1])
+        source = _source(prepared, n)
         if source is None or n in skip:
             continue
         quoted = _QUOTED.search(sentence)
@@ -760,9 +767,7 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
                     "value": value,
                     "low": low,
                     "high": None,
-                    "attributed_to": source_of(prepared.parsed[n - 1])
-                    or article.outlet
-                    or "the outlet",
+                    "attributed_to": _source(prepared, n) or article.outlet or "the outlet",
                 }
             )
 
