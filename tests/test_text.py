@@ -11,7 +11,7 @@ from summarizer.text import nlp
 from summarizer.text.attribution import source_of
 from summarizer.text.names import names_in, places_named
 from summarizer.text.numbers import stated, unsupported
-from summarizer.text.roles import article_roles, event_roles
+from summarizer.text.roles import article_roles, event_roles, places_in
 from summarizer.text.sentences import is_boilerplate, is_byline, sentences, strip_dateline
 
 
@@ -179,3 +179,10 @@ def test_aircraft_and_two_word_strikes_are_weapons_not_doers() -> None:
 def test_a_violent_noun_names_its_victims() -> None:
     r = _roles("Ministers deplored the slaughter of villagers in the valley.")
     assert r.predicate == "slaughter" and r.patients == ("villagers",)
+
+
+def test_a_place_is_a_run_of_the_text_not_words_gathered_across_a_separator() -> None:
+    doc = nlp.parse("A man was shot near Lincoln | FOX6Now reported in milwaukee on Friday.")
+    for sent in doc.sents:
+        for place in places_in(sent):
+            assert place in sent.text and "|" not in place

@@ -253,10 +253,12 @@ def places_in(sent: Span) -> list[str]:
             and token.lower_ not in LANG.WEEKDAYS
             and token.lower_ not in LANG.MONTHS
         ):
-            left = token.left_edge.i
-            words = [t for t in sent.doc[left : token.i + 1] if t.pos_ == "PROPN"]
-            if words:
-                out.setdefault(" ".join(t.text for t in words), None)
+            # the run of proper nouns ending at it, as the text writes it (not words
+            # gathered across a separator: "Milwaukee | FOX6Now" is no place)
+            start = token.i
+            while start > token.left_edge.i and sent.doc[start - 1].pos_ == "PROPN":
+                start -= 1
+            out.setdefault(sent.doc[start : token.i + 1].text, None)
     return list(out)
 
 
