@@ -80,14 +80,25 @@ def _site_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", key)
 
 
+def _opening_names(prepared: PreparedArticle, outlet: str | None) -> tuple[str, ...]:
+    """People, organisations and groups the article's opening names (not its outlet),
+    for the story's entities."""
+    outlet = fold_name(prepared.article.outlet or outlet or "")
+    found: dict[str, None] = {}
+    for sentence in prepared.parsed[:_NAME_SENTENCES]:
+        for name in names_in(sentence):
+            if len(name) > 3 and not (outlet and fold_name(name) in outlet):
+                found.setdefault(name, None)
+    return tuple(found)
+
+
 def _names(prepared: PreparedArticle) -> frozenset[str]:
     """The people, organisations and groups the article's headline and opening name,
     folded; a person also by their last name ("Officer Thomas Cottrell" -> "cottrell").
     Not the site's name a page title carries ("... | Fox 59"), nor the outlet's."""
     headline = _SITE_SEPARATOR.split(prepared.article.title or "")[0]
     outlet = _site_key(prepared.article.outlet or "")
-    spans = [parse(headline)[:], *prepared.parsed[:_NAME_SENTENCES]] if headline else []
-    spans = spans or prepared.parsed[:_NAME_SENTENCES]
+    spans = [*([parse(headline)[:]] if headline else []), *prepared.parsed[:_NAME_SENTENCES]]
     out: set[str] = set()
     for span in spans:
         for ent in span.ents:
@@ -147,10 +158,6 @@ def _apart(reps: Sequence[Member], rules: AliasRules | None) -> set[frozenset[in
         found = sorted({index[x] for x in group if x in index})
         out |= {frozenset((i, j)) for i in found for j in found if i < j}
     return out
-
-
-def _day(item: StoryItem) -> date | None:
-    return item.event_day or item.published
 
 
 def _anchor_id(members: Sequence[Member]) -> str:
@@ -254,6 +261,7 @@ def build_digest(
     """Stories of ``inputs``; with ``day``, only stories whose event (or, undated, whose
     articles' publication) falls on that day, the rest listed as left out."""
     groups = wire_groups([x.article.body for x in inputs])
+    prepared = [PreparedArticle(inputs[g[0]].article) for g in groups]
     reps = [
         Member(
             article=inputs[g[0]].article,
@@ -261,10 +269,10 @@ def build_digest(
             copies=tuple(inputs[i].article for i in g[1:]),
             review=inputs[g[0]].review,
             brief_failed=inputs[g[0]].brief_failed,
+            opening_names=_opening_names(p, inputs[g[0]].brief.provenance.outlet),
         )
-        for g in groups
+        for g, p in zip(groups, prepared, strict=True)
     ]
-    prepared = [PreparedArticle(m.article) for m in reps]
     vectors = embed([_lead_text(p) for p in prepared])
     items = [_item(m.brief, p) for m, p in zip(reps, prepared, strict=True)]
     clusters, merges = group_stories(items, vectors, apart=_apart(reps, aliases))
@@ -288,7 +296,7 @@ def build_digest(
                 centroid.astype(np.float32),
                 (lo, hi),
                 lead_names=lead_names,
-                day=min(days) if (days := [d for i in cluster if (d := _day(items[i]))]) else None,
+                day=min(days) if (days := [d for i in cluster if (d := items[i].day)]) else None,
             )
         )
     _related(built, prepared)

@@ -27,10 +27,8 @@ import numpy as np
 
 from ..embeddings import embed
 from ..ingest import Article
-from ..prepared import PreparedArticle
 from ..schema import EventBrief
 from ..text.lang import LANG
-from ..text.names import names_in
 from .entities import NAMED, AliasRules, Mention, fold_name, group_mentions, spellings_of
 from .model import (
     CasualtyClaimView,
@@ -59,6 +57,8 @@ class Member:
     copies: tuple[Article, ...] = ()
     review: Literal["approved", "unreviewed"] | None = None
     brief_failed: bool = False
+    # the people and organisations the article's opening names (read once, by the digest)
+    opening_names: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -263,7 +263,7 @@ def _entities(
     # gives them no role: a person several outlets name is one entity of the story.
     for m in members:
         cast = {fold_name(x.text) for x in mentions if x.article_id == m.id}
-        for name in _opening_names(m):
+        for name in m.opening_names:
             words = set(fold_name(name).split())
             # a name already cast, or a part of one ("al-Saedi" after the full name)
             if not any(words <= set(c.split()) for c in cast):
@@ -312,20 +312,6 @@ def _entities(
                 )
             )
     return entities, facts
-
-
-_OPENING = 6  # sentences: the people of the event are named at the top
-
-
-def _opening_names(member: Member) -> list[str]:
-    """People, organisations and groups the article's opening names (not its outlet)."""
-    outlet = fold_name(member.outlet or "")
-    found: dict[str, None] = {}
-    for sentence in PreparedArticle(member.article).parsed[:_OPENING]:
-        for name in names_in(sentence):
-            if len(name) > 3 and not (outlet and fold_name(name) in outlet):
-                found.setdefault(name, None)
-    return list(found)
 
 
 def _claims(members: Sequence[Member]) -> list[Fact]:

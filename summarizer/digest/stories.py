@@ -77,6 +77,12 @@ class StoryItem:
     place: GeoPlace | None = None
     names: frozenset[str] = frozenset()
 
+    @property
+    def day(self) -> date | None:
+        """The event's day, else the day it was reported (a follow-up is reported days
+        after); None with neither."""
+        return self.event_day or self.published
+
     def window(self) -> tuple[float, float]:
         """Possible event days as ordinals; exact dates get half a day's slack."""
         if self.event_day is not None:
@@ -213,9 +219,7 @@ def group_stories(
     groups: dict[int, _Group] = {}
     owner = list(range(len(items)))
     for i, item in enumerate(items):
-        # the event's day, else the day it was reported (a follow-up is reported days
-        # after); with neither, it constrains nothing
-        day = item.event_day or item.published
+        day = item.day  # with none, it constrains nothing
         lo, hi = (day.toordinal(), day.toordinal()) if day else (math.inf, -math.inf)
         groups[i] = _Group(
             members=[i],
@@ -228,12 +232,15 @@ def group_stories(
     # names part of each candidate pair, and its sum between groups (average linkage)
     names_of: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {}
     link: dict[frozenset[int], float] = defaultdict(float)
+    linked: dict[int, set[int]] = defaultdict(set)  # the groups each group has a link to
     scored = []
     for i, j in _candidate_pairs(items):
         shared = tuple(sorted(items[i].names & items[j].names))
         names = min(1.0, _evidence(items[i], items[j], shared, rarity) / NAMES_FULL)
         names_of[(i, j)] = (names, shared)
         link[frozenset((i, j))] = names
+        linked[i].add(j)
+        linked[j].add(i)
         similarity = float(vectors[i] @ vectors[j])
         score = SIMILARITY_WEIGHT * similarity + (1 - SIMILARITY_WEIGHT) * names
         scored.append((score, similarity, i, j))
@@ -260,9 +267,12 @@ def group_stories(
         kept.places += merged.places
         names, shared = names_of[(i, j)]
         kept.merges += [*merged.merges, Merge(i, j, similarity, shared, names, average)]
-        for other in list(groups):
-            if other != keep and (moved := link.pop(frozenset((gone, other)), 0.0)):
-                link[frozenset((keep, other))] += moved
+        for other in linked.pop(gone, set()) - {keep}:
+            link[frozenset((keep, other))] += link.pop(frozenset((gone, other)), 0.0)
+            linked[other].discard(gone)
+            linked[other].add(keep)
+            linked[keep].add(other)
+        linked[keep].discard(gone)
         for m in merged.members:
             owner[m] = keep
     ordered = sorted(groups.values(), key=lambda g: min(g.members))
