@@ -311,7 +311,7 @@ def _roles_of(pred: Token, sent: Span) -> EventRoles:
         patient_tokens = _children(pred, "dobj")
     used: list[str] = []
     if lemma in LANG.MEANS_VERBS and not passive and pred.pos_ == "VERB":
-        used = _split(patient_tokens)[0] + _split(patient_tokens)[1]
+        used = [text for texts in _split(patient_tokens) for text in texts]
         patient_tokens = _pobjs(pred, ["at", "on", "into"])
     agent_tokens, means = _means(agent_tokens)
     agents, weapons = _split(agent_tokens)
