@@ -14,11 +14,16 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "default_data_dir", "load_settings"]
 
 
 def _default_cache_dir() -> Path:
     return platformdirs.user_cache_path("summarizer", appauthor=False)
+
+
+def default_data_dir() -> Path:
+    """The user data folder (``platformdirs``): the review store and the feed store."""
+    return platformdirs.user_data_path("summarizer", appauthor=False)
 
 
 class Settings(BaseSettings):
@@ -65,12 +70,26 @@ class Settings(BaseSettings):
     local_threads: int | None = Field(None, ge=1)
     prices_file: Path | None = Field(None, description="JSON {model: [usd_in, usd_out] per 1M}")
     review_db: Path | None = Field(
-        None, description="SQLite review store; when set, briefs are filed there as drafts"
+        None,
+        description="SQLite review store; when set, brief and digest file briefs there as "
+        "drafts; the review commands use the default one in the data folder when unset",
+    )
+    feed_store: Path = Field(
+        default_factory=lambda: default_data_dir() / "feeds.db",
+        description="SQLite store of fetched feeds and pages (summarizer fetch / daily)",
+    )
+    user_agent: str | None = Field(
+        None, description="User-Agent for fetching feeds and pages; default names summarizer"
     )
     review_editors: dict[str, str] = Field(
         default_factory=dict,
         description='editor name -> sign-in token for the review page, JSON {"name": "token"}',
     )
+
+    @property
+    def review_store_path(self) -> Path:
+        """The review store the review commands use: ``review_db``, else the default."""
+        return self.review_db or default_data_dir() / "review.db"
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -4,6 +4,7 @@
     ├── UsageError                  the caller's mistake (bad flag, missing key, bad config)
     │   └── ConfigurationError      no backend can be built; says exactly how to fix it
     ├── IngestError                 one input file cannot become an article (names the file)
+    ├── FetchError                  one feed or page could not be fetched (names the URL)
     ├── ModelIntegrityError         local weights missing, wrong version or wrong sha256
     ├── ReviewError                 the review store refused a change (names the brief)
     │   ├── EditConflict            another editor saved first; carries both differences
@@ -32,6 +33,7 @@ __all__ = [
     "ConfigurationError",
     "ContextWindowError",
     "EditConflict",
+    "FetchError",
     "IncompleteOutputError",
     "IngestError",
     "InvalidEdit",
@@ -69,6 +71,20 @@ class IngestError(SummarizerError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class FetchError(SummarizerError):
+    """A feed or a page could not be fetched or read. Always names the URL.
+
+    ``permanent`` failures (404, a page that is not HTML, robots.txt forbids it, too
+    large) are not asked again until the feed's entry changes; others (429, 5xx, timeouts,
+    dropped connections) are asked again on the next run."""
+
+    def __init__(self, url: str, reason: str, *, permanent: bool = False) -> None:
+        self.url = url
+        self.reason = reason
+        self.permanent = permanent
+        super().__init__(f"{url}: {reason}")
 
 
 class ModelIntegrityError(SummarizerError):

@@ -32,6 +32,7 @@ __all__ = [
     "IngestFailure",
     "Scan",
     "Skipped",
+    "article_id",
     "content_passages",
     "load_articles",
     "output_stem",
@@ -99,7 +100,8 @@ def output_stem(source: str) -> str:
     return f"{stem}-{record}" if record else stem
 
 
-def _article_id(text: str) -> str:
+def article_id(text: str) -> str:
+    """An article's stable id: the first 16 hex digits of its text's sha256."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -160,7 +162,7 @@ def parse_text(text: str, source: str) -> Article:
     if not body.strip():
         raise IngestError(source, "no article text after the date line")
     return Article(
-        id=_article_id(text),
+        id=article_id(text),
         source=source,
         text=text,
         body=body,
@@ -338,7 +340,7 @@ def _from_html(path: Path, html: str) -> Article:
         except ValueError:
             published = None
     return Article(
-        id=_article_id(text),
+        id=article_id(text),
         source=str(path),
         text=text,
         body=text,
@@ -373,7 +375,7 @@ def _from_record(raw: Any, source: str) -> Article:
     if not record.text.strip():
         raise IngestError(source, "record has empty text")
     return Article(
-        id=_article_id(record.text),
+        id=article_id(record.text),
         source=source,
         text=record.text,
         body=record.text,

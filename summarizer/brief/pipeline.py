@@ -23,7 +23,7 @@ from .results import BriefResult, RunSummary
 from .strategies import choose_strategy
 from .summarizer import GenerationParams, Summarizer
 
-__all__ = ["brief_paths", "build_summarizer"]
+__all__ = ["brief_articles", "brief_paths", "build_summarizer"]
 
 
 def build_summarizer(settings: Settings, backend: Backend | None = None) -> Summarizer:
@@ -57,10 +57,25 @@ def brief_paths(
     ``on_start`` gets the inputs (articles and unreadable files) before any is briefed;
     ``on_result`` each result the moment it is done (files written then survive a crash).
     Files of a folder that are not read are listed in the summary's ``skipped``."""
+    found = scan(paths, max_bytes=settings.max_article_bytes)
+    results, summary = brief_articles(
+        found.items, settings, backend=backend, on_start=on_start, on_result=on_result
+    )
+    return results, dataclasses.replace(summary, skipped=[str(s) for s in found.skipped])
+
+
+def brief_articles(
+    items: Sequence[Article | IngestFailure],
+    settings: Settings,
+    *,
+    backend: Backend | None = None,
+    on_start: Callable[[Sequence[Article | IngestFailure]], None] | None = None,
+    on_result: Callable[[BriefResult], None] | None = None,
+) -> tuple[list[BriefResult], RunSummary]:
+    """Brief articles already read (from files, a feed store, anywhere); as
+    ``brief_paths``. Articles briefed before come from the cache, with no model call."""
     started = time.perf_counter()
     summarizer = build_summarizer(settings, backend)
-    found = scan(paths, max_bytes=settings.max_article_bytes)
-    items = found.items
     if on_start is not None:
         on_start(items)
     concurrency = settings.concurrency or summarizer.backend.capabilities.concurrency
@@ -72,6 +87,4 @@ def brief_paths(
         summarizer.backend.close()
         if summarizer.cache is not None:
             summarizer.cache.close()
-    summary = summarizer.summarize(results, time.perf_counter() - started)
-    summary = dataclasses.replace(summary, skipped=[str(s) for s in found.skipped])
-    return results, summary
+    return results, summarizer.summarize(results, time.perf_counter() - started)

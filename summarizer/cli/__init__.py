@@ -10,7 +10,7 @@ import logging
 import signal
 import sys
 
-from . import brief, cache, digest, models, review, schemas  # noqa: F401  (registers the commands)
+from . import brief, cache, digest, feeds, models, review, schemas  # noqa: F401  (registers the commands)
 from ._app import cli
 
 __all__ = ["cli", "main"]

@@ -22,13 +22,11 @@ _DB = review_db_option
 
 
 def _store(review_db: Path | None, settings: Settings | None = None) -> ReviewStore:
-    from ..errors import UsageError
+    """--review-db, else SUMMARIZER_REVIEW_DB, else the default store in the data folder."""
     from ..review.store import ReviewStore
 
     settings = settings or settings_from(review_db=review_db)
-    if settings.review_db is None:
-        raise UsageError("no review store: pass --review-db FILE or set SUMMARIZER_REVIEW_DB")
-    return ReviewStore(settings.review_db)
+    return ReviewStore(settings.review_store_path)
 
 
 def _editor(editor: str | None) -> str:

@@ -9,7 +9,7 @@ store, the id store), ``model`` (the ``Digest`` schema).
 from .build import DigestInput, build_digest
 from .entities import AliasRules
 from .model import Digest, Story
-from .service import digest_inputs, digest_paths, load_aliases
+from .service import digest_inputs, digest_paths, digest_results, load_aliases
 
 __all__ = [
     "AliasRules",
@@ -19,5 +19,6 @@ __all__ = [
     "build_digest",
     "digest_inputs",
     "digest_paths",
+    "digest_results",
     "load_aliases",
 ]

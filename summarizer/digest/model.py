@@ -32,7 +32,7 @@ __all__ = [
     "digest_schema_documents",
 ]
 
-DIGEST_SCHEMA_VERSION = "1.3.0"
+DIGEST_SCHEMA_VERSION = "1.4.0"
 
 
 class _Model(BaseModel):
@@ -189,6 +189,15 @@ class Story(_Model):
     grouped_by: list[StoryMerge] = Field(
         default_factory=list,
         description="Each merge that put this story's articles together, and why.",
+    )
+    changes: list[str] = Field(
+        default_factory=list,
+        description="What changed since the previous run of the same day (summarizer "
+        "daily): a new story, a new source, a figure that moved, a new conflict.",
+    )
+    updated: dt.datetime | None = Field(
+        default=None,
+        description="When a daily run last saw this story change (its Atom entry's updated).",
     )
     paragraph: str | None = Field(
         default=None,

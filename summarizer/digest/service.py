@@ -20,7 +20,7 @@ from .build import DigestInput, build_digest
 from .entities import AliasRules
 from .model import Digest, DigestFailure
 
-__all__ = ["digest_inputs", "digest_paths", "load_aliases"]
+__all__ = ["digest_inputs", "digest_paths", "digest_results", "load_aliases"]
 
 
 def load_aliases(path: Path) -> AliasRules:
@@ -93,12 +93,37 @@ def digest_paths(
     A rejected brief is never used.
     """
     results, summary = brief_paths(paths, settings, on_start=on_start, on_result=on_result)
+    digest = digest_results(
+        results,
+        settings,
+        day=day,
+        aliases=aliases,
+        id_store=id_store,
+        review=review,
+        include_unreviewed=include_unreviewed,
+        paragraphs=paragraphs,
+    )
+    return digest.model_copy(update={"skipped": list(summary.skipped)})
+
+
+def digest_results(
+    results: Sequence[BriefResult],
+    settings: Settings,
+    *,
+    day: date | None = None,
+    aliases: AliasRules | None = None,
+    id_store: Path | None = None,
+    review: ReviewStore | None = None,
+    include_unreviewed: bool = False,
+    paragraphs: bool = False,
+) -> Digest:
+    """The digest of briefs already made (``brief_paths``, ``brief_articles``); the
+    options as ``digest_paths``."""
     inputs, failures = digest_inputs(results, review, include_unreviewed=include_unreviewed)
     known: dict[str, str] = {}
     if id_store is not None and id_store.is_file():
         known = json.loads(id_store.read_text(encoding="utf-8"))
     digest = build_digest(inputs, day=day, known_ids=known, aliases=aliases, failures=failures)
-    digest = digest.model_copy(update={"skipped": list(summary.skipped)})
     if id_store is not None:
         for story in digest.stories:
             for s in story.sources:
