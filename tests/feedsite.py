@@ -73,7 +73,9 @@ def rdf(title: str, link: str, item_title: str, date: str) -> str:
 
 def add_news(site: FeedServer) -> dict[str, str]:
     """Four outlets in four feed formats; returns each feed's URL by name."""
-    site.add("/robots.txt", Resource("User-agent: *\nDisallow: /private/\n", content_type="text/plain"))
+    site.add(
+        "/robots.txt", Resource("User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    )
     site.add(
         "/a/feed.xml",
         Resource(
@@ -85,7 +87,10 @@ def add_news(site: FeedServer) -> dict[str, str]:
             etag='"a-1"',
         ),
     )  # fmt: skip
-    site.add("/a/floods.html", Resource(html_page("Floods kill 12 in Kaduna", FLOOD_A), etag='"p1"', gzip=True))
+    site.add(
+        "/a/floods.html",
+        Resource(html_page("Floods kill 12 in Kaduna", FLOOD_A), etag='"p1"', gzip=True),
+    )
     site.add(
         "/b/atom.xml",
         Resource(
@@ -98,7 +103,12 @@ def add_news(site: FeedServer) -> dict[str, str]:
             last_modified="Mon, 02 Jun 2025 10:00:00 GMT",
         ),
     )  # fmt: skip
-    site.add("/b/kaduna.html", Resource(html_page("Kaduna flood toll", FLOOD_B), last_modified="Mon, 02 Jun 2025 09:00:00 GMT"))
+    site.add(
+        "/b/kaduna.html",
+        Resource(
+            html_page("Kaduna flood toll", FLOOD_B), last_modified="Mon, 02 Jun 2025 09:00:00 GMT"
+        ),
+    )
     site.add(
         "/c/feed.rdf",
         Resource(rdf("Coast Weekly", "/c/strike.html", "Dockers strike", f"{DAY}T08:00:00Z"), content_type="application/rdf+xml", etag='"c-1"'),
@@ -113,7 +123,10 @@ def add_news(site: FeedServer) -> dict[str, str]:
             etag='"d-1"',
         ),
     )  # an entry without a date: the page's metadata dates it
-    site.add("/d/teachers.html", Resource(html_page("Teachers march in Porto", PROTEST_D, published=f"{DAY}T07:00:00Z")))
+    site.add(
+        "/d/teachers.html",
+        Resource(html_page("Teachers march in Porto", PROTEST_D, published=f"{DAY}T07:00:00Z")),
+    )
     return {name: site.url(path) for name, path in [
         ("a", "/a/feed.xml"), ("b", "/b/atom.xml"), ("c", "/c/feed.rdf"), ("d", "/d/feed.json"),
     ]}  # fmt: skip
@@ -134,7 +147,9 @@ def add_faults(site: FeedServer) -> dict[str, str]:
     """A feed listing one good page, one rate-limited page, a redirect, and a page for
     every fault of ``FAULT_PAGES``; and feeds that are broken in their own ways."""
     links = ["/f/good.html", "/f/limited.html", "/f/moved.html", *FAULT_PAGES]
-    site.add("/robots.txt", Resource("User-agent: *\nDisallow: /private/\n", content_type="text/plain"))
+    site.add(
+        "/robots.txt", Resource("User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    )
     site.add(
         "/f/feed.xml",
         Resource(
@@ -160,10 +175,25 @@ def add_faults(site: FeedServer) -> dict[str, str]:
     site.add("/f/loop2.html", Resource(status=302, headers={"Location": "/f/loop1.html"}))
     site.add("/private/secret.html", Resource(page))
     # a feed in Latin-1 that declares UTF-8: read, with a warning
-    latin = rss("Café Noticias", [{"title": "Inundação em Kaduna", "link": "/f/good.html", "pubDate": RFC822}])
-    site.add("/f/latin1.xml", Resource(latin.encode("latin-1"), content_type="application/rss+xml; charset=utf-8"))
-    site.add("/f/notafeed.xml", Resource(b"<html><body>Not a feed</body></html>", content_type="text/html"))
-    site.add("/f/malformed.xml", Resource(b"<?xml version='1.0'?><rss><channel><item><title>cut", content_type="application/rss+xml"))
+    latin = rss(
+        "Café Noticias",
+        [{"title": "Inundação em Kaduna", "link": "/f/good.html", "pubDate": RFC822}],
+    )
+    site.add(
+        "/f/latin1.xml",
+        Resource(latin.encode("latin-1"), content_type="application/rss+xml; charset=utf-8"),
+    )
+    site.add(
+        "/f/notafeed.xml",
+        Resource(b"<html><body>Not a feed</body></html>", content_type="text/html"),
+    )
+    site.add(
+        "/f/malformed.xml",
+        Resource(
+            b"<?xml version='1.0'?><rss><channel><item><title>cut",
+            content_type="application/rss+xml",
+        ),
+    )
     return {name: site.url(path) for name, path in [
         ("faults", "/f/feed.xml"), ("latin1", "/f/latin1.xml"), ("notafeed", "/f/notafeed.xml"),
         ("malformed", "/f/malformed.xml"), ("missing", "/f/nofeed.xml"),

@@ -115,9 +115,7 @@ def test_every_fault_names_its_url_and_the_rest_go_on(site: FeedServer, tmp_path
     assert dict(store.failures())[site.url("/f/broken.html")].startswith("HTTP 500")
 
 
-def test_failures_are_asked_again_only_when_they_may_pass(
-    site: FeedServer, tmp_path: Path
-) -> None:
+def test_failures_are_asked_again_only_when_they_may_pass(site: FeedServer, tmp_path: Path) -> None:
     feeds = add_faults(site)
     store = FeedStore(tmp_path / "feeds.db")
     run([feeds["faults"]], store)
@@ -150,9 +148,9 @@ def test_feed_lists(tmp_path: Path) -> None:
     ]
     bad = tmp_path / "bad.txt"
     bad.write_text("not a url\n")
-    with pytest.raises(UsageError, match="bad.txt"):
+    with pytest.raises(UsageError, match=r"bad\.txt"):
         feed_urls([str(bad)])
-    with pytest.raises(UsageError, match="nowhere.opml"):
+    with pytest.raises(UsageError, match=r"nowhere\.opml"):
         feed_urls([str(tmp_path / "nowhere.opml")])
 
 

@@ -87,7 +87,7 @@ class StoredPage:
 
 def _shared(link: str, feed_url: str) -> int:
     a, b = link.split("://", 1)[-1], feed_url.split("://", 1)[-1]
-    return len(os.path.commonprefix([a, b]))
+    return len(os.path.commonprefix([a, b]))  # noqa: RUF071  (characters: host, then path)
 
 
 def _now() -> str:
