@@ -25,7 +25,7 @@ from summarizer.web.app import CSP, create_app
 from .test_digest import hand_article, hand_brief
 from .test_review_store import seed_briefs
 
-EDITORS = {"alice": "alice-token-1", "bob": "bob-token-2"}
+EDITORS = {"alice": "alice-token-0123456789", "bob": "bob-token-9876543210"}
 HOSTILE = (
     "Police said two people were hurt <script>window.pwned = 1;</script> in the blast on "
     'Monday. A witness said "<img src=x onerror=window.pwned=2>" was painted on the wall.'
@@ -72,6 +72,7 @@ def signed_in(browser: Any, url: str, editor: str) -> Any:
     page = browser.new_context().new_page()
     page.goto(url + "/")
     assert "/login" in page.url  # nothing is shown without signing in
+    page.fill("input[name=editor]", editor)
     page.fill("input[name=token]", EDITORS[editor])
     page.click("button[type=submit]")
     page.wait_for_selector("table.queue")
@@ -171,13 +172,56 @@ def test_a_hostile_article_never_runs(browser: Any, tmp_path: Path) -> None:
 def test_every_post_needs_the_csrf_token_even_without_cookies(live: str) -> None:
     with httpx.Client(base_url=live) as client:
         # no cookie at all: asgi-csrf would let this through unless told to protect it
-        bare = client.post("/login", data={"token": EDITORS["alice"]})
+        bare = client.post("/login", data={"editor": "alice", "token": EDITORS["alice"]})
         assert bare.status_code == 403
         page = client.get("/login")
         token = page.text.split('name="csrftoken" value="')[1].split('"')[0]
-        ok = client.post("/login", data={"token": EDITORS["alice"], "csrftoken": token})
+        ok = client.post(
+            "/login", data={"editor": "alice", "token": EDITORS["alice"], "csrftoken": token}
+        )
         assert ok.status_code == 303
         # signed in (session cookie) but no token: refused
         assert client.post("/decide", data={"decision": "approve"}).status_code == 403
-        wrong = client.post("/login", data={"token": "guess", "csrftoken": token})
+        wrong = client.post(
+            "/login", data={"editor": "alice", "token": "guess", "csrftoken": token}
+        )
         assert wrong.status_code == 401
+
+
+def _csrf(client: httpx.Client) -> str:
+    page = client.get("/login")
+    return page.text.split('name="csrftoken" value="')[1].split('"')[0]
+
+
+def test_repeated_wrong_tokens_are_refused_for_a_while(
+    store: ReviewStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    limits = {"client": "5/15 minutes", "editor": "3/15 minutes"}
+    with LiveServer(store, sign_in_limits=limits) as url, httpx.Client(base_url=url) as client:
+        token = _csrf(client)
+
+        def sign_in(editor: str, secret: str) -> httpx.Response:
+            return client.post(
+                "/login", data={"editor": editor, "token": secret, "csrftoken": token}
+            )
+
+        # three wrong tokens for alice: the fourth try is refused, even with her token
+        assert [sign_in("alice", f"guess-{i}").status_code for i in range(3)] == [401] * 3
+        refused = sign_in("alice", EDITORS["alice"])
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) > 60
+        assert "Too many failed sign-ins for this editor" in refused.text
+        # another editor from the same address: two more failures use up the address
+        assert sign_in("bob", "guess").status_code == 401
+        assert sign_in("bob", "guess").status_code == 401
+        blocked = sign_in("bob", EDITORS["bob"])
+        assert blocked.status_code == 429 and "from this address" in blocked.text
+    assert any("failed sign-in for editor 'alice'" in r.getMessage() for r in caplog.records)
+    assert any("sign-in refused" in r.getMessage() for r in caplog.records)
+
+
+def test_a_short_editor_token_is_refused_at_start(store: ReviewStore) -> None:
+    from summarizer.errors import ReviewError
+
+    with pytest.raises(ReviewError, match="too short to resist guessing for carol"):
+        create_app(store, editors={**EDITORS, "carol": "carol123"})

@@ -57,6 +57,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(url + "/")
+            page.fill("input[name=editor]", "alice")
             page.fill("input[name=token]", "alice-walkthrough-token")
             page.click("button[type=submit]")
             page.wait_for_selector("table.queue")

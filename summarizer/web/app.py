@@ -9,15 +9,23 @@ page works without script. Security:
 - CSRF (``asgi-csrf``): every POST must carry the token from the page, including
   requests without cookies (the library lets those through unless told: every POST
   path is listed in ``always_protect``).
-- Editors sign in with a token configured for them (``SUMMARIZER_REVIEW_EDITORS``); the
-  session cookie is signed; every change records the editor's name.
+- Editors sign in with their name and the token configured for them
+  (``SUMMARIZER_REVIEW_EDITORS``); a token shorter than ``MIN_TOKEN_CHARS`` is refused
+  when the app is made. The session cookie is signed; every change records the editor's
+  name.
+- Failed sign-ins are limited per client address and per editor name (moving windows,
+  ``limits``; ``SIGN_IN_LIMITS``): past the limit, sign-in answers 429 with Retry-After
+  and a message saying when to try again, even for the right token, and a warning is
+  logged (``summarizer.web``) for each failure and each refusal.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -44,7 +52,12 @@ from ..review.form import (
 from ..review.status import STATUSES
 from ..review.store import Item, ReviewStore
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "MIN_TOKEN_CHARS", "SIGN_IN_LIMITS", "create_app"]
+
+log = logging.getLogger("summarizer.web")
+MIN_TOKEN_CHARS = 16  # secrets.token_urlsafe(16) gives 22
+# failed sign-ins allowed in a moving window, per client address and per editor name
+SIGN_IN_LIMITS = {"client": "5/15 minutes", "editor": "10/15 minutes"}
 
 HERE = Path(__file__).parent
 CSP = (
@@ -80,11 +93,27 @@ def create_app(
     secret: str | None = None,
     story_ids: Mapping[str, str] | None = None,
     https_only: bool = False,
+    sign_in_limits: Mapping[str, str] = SIGN_IN_LIMITS,
 ) -> ASGIApp:
     """The review app. ``editors`` maps a name to its sign-in token; ``story_ids`` maps
-    an article id to its story (from the digest's id store) for the queue's filter."""
+    an article id to its story (from the digest's id store) for the queue's filter;
+    ``sign_in_limits`` the failed sign-ins allowed per "client" and per "editor"
+    (``limits`` notation, e.g. "5/15 minutes")."""
+    import limits
+    from limits.storage import MemoryStorage
+    from limits.strategies import MovingWindowRateLimiter
+
     if not editors:
         raise ReviewError("no editors configured: set SUMMARIZER_REVIEW_EDITORS")
+    short = sorted(n for n, t in editors.items() if len(t) < MIN_TOKEN_CHARS)
+    if short:
+        raise ReviewError(
+            f"editor token too short to resist guessing for {', '.join(short)}: use at least "
+            f"{MIN_TOKEN_CHARS} characters (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(16))')"
+        )
+    limiter = MovingWindowRateLimiter(MemoryStorage())
+    limit_of = {kind: limits.parse(sign_in_limits[kind]) for kind in ("client", "editor")}
     secret = secret or secrets.token_urlsafe(32)
     stories = dict(story_ids or {})
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
@@ -117,16 +146,43 @@ def create_app(
     def login_form(request: Request, next: str = "/") -> HTMLResponse:
         return page(request, "login.html", next=next if next.startswith("/") else "/")
 
+    def refused(kind: str, key: str) -> float | None:
+        """Seconds to wait if ``key`` has used up its failed sign-ins, else None."""
+        if limiter.test(limit_of[kind], kind, key):
+            return None
+        reset = limiter.get_window_stats(limit_of[kind], kind, key).reset_time
+        return max(1.0, reset - time.time())
+
     @app.post("/login", response_model=None)
     async def login(request: Request) -> Response:
         form = await request.form()
+        name = str(form.get("editor", "")).strip()
         token = str(form.get("token", ""))
-        name = next(
-            (n for n, t in editors.items() if hmac.compare_digest(t.encode(), token.encode())),
-            None,
-        )
-        if name is None:
-            return page(request, "login.html", 401, next="/", error="That token is not known.")
+        client = request.client.host if request.client else "unknown"
+        for kind, key in (("client", client), ("editor", name)):
+            wait = refused(kind, key)
+            if wait is not None:
+                log.warning("sign-in refused: too many failures for %s %r (retry in %.0f s)",
+                            kind, key, wait)  # fmt: skip
+                who = "from this address" if kind == "client" else "for this editor"
+                minutes = max(1, round(wait / 60))
+                response = page(
+                    request, "login.html", 429, next="/", editor_name=name,
+                    error=f"Too many failed sign-ins {who}; try again in {minutes} minute(s).",
+                )  # fmt: skip
+                response.headers["Retry-After"] = str(int(wait) + 1)
+                return response
+        expected = editors.get(name, "")
+        # compared even for an unknown name, so the answer takes as long
+        matches = hmac.compare_digest(expected.encode(), token.encode()) and bool(expected)
+        if not matches:
+            for kind, key in (("client", client), ("editor", name)):
+                limiter.hit(limit_of[kind], kind, key)
+            log.warning("failed sign-in for editor %r from %s", name, client)
+            return page(
+                request, "login.html", 401, next="/", editor_name=name,
+                error="That editor name and token do not match.",
+            )  # fmt: skip
         request.session["editor"] = name
         target = str(form.get("next", "/"))
         return RedirectResponse(target if target.startswith("/") else "/", status_code=303)
