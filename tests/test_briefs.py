@@ -219,6 +219,29 @@ def test_cli_writes_one_file_per_article_and_exits_zero(a001: Article, tmp_path:
     assert json.loads((out / "001_b8b92974d71a6f8c.json").read_text())["provenance"]
 
 
+def test_cli_csv_one_row_per_article_for_spreadsheets(a001: Article, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with ScriptedServer([tool_call_reply(VALID_001)]) as server:
+        res = CliRunner().invoke(
+            cli, ["brief", a001.source, str(empty), "--format", "csv"],
+            env=_cli_env(server, tmp_path),
+        )  # fmt: skip
+        refused = CliRunner().invoke(
+            cli, ["brief", a001.source, "--format", "csv", "--out", str(tmp_path / "o")],
+            env=_cli_env(server, tmp_path),
+        )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [r["status"] for r in rows] == ["ok", "failed"]
+    assert rows[0]["headline"].startswith("US drone strike in Baghdad")
+    assert rows[0]["killed"].startswith("2 (")
+    assert "empty.txt" in rows[1]["error"]
+    assert refused.exit_code == 2 and "without --out" in refused.output
+
+
 def test_cli_exit_code_is_nonzero_when_an_article_fails(a001: Article, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..errors import UsageError
 from ._app import EXIT_FAILED_ARTICLES, EXIT_OK, cli, model_options, review_db_option, settings_from
 
 if TYPE_CHECKING:
@@ -36,7 +37,13 @@ def _summary_lines(s: RunSummary, cache_dir: Path | None) -> list[str]:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "md", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: one file per article, or JSON Lines on stdout; csv: one row per article "
+    "on stdout, for spreadsheets.",
 )
 @click.option(
     "--out",
@@ -65,6 +72,11 @@ def brief(
         from ..brief.results import BriefResult
         from ..ingest import Article, IngestFailure
 
+    if fmt == "csv" and out_dir is not None:
+        raise UsageError(
+            "--format csv is one table for all articles: write it to stdout, without "
+            "--out (summarizer brief ... --format csv > briefs.csv)"
+        )
     report = Reporter()
     folder = OutputFolder(out_dir, fmt) if out_dir is not None else None  # type: ignore[arg-type]
 
@@ -103,8 +115,12 @@ def brief(
     if folder is not None:
         report.line(f"wrote {len(folder.written)} file(s) to {out_dir}")
     else:
-        # To stdout: JSON Lines (one brief per line) for machines, Markdown for people.
-        for r in results:
+        # To stdout: JSON Lines (one brief per line) or CSV for machines, Markdown for people.
+        if fmt == "csv":
+            from ..render.exports import briefs_csv
+
+            sys.stdout.write(briefs_csv(results))
+        for r in results if fmt != "csv" else []:
             if fmt == "json":
                 sys.stdout.write(json.dumps(r.to_json_dict(), ensure_ascii=False) + "\n")
             else:
