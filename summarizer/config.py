@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     local_model: Path | None = Field(None, description="path to any GGUF to run locally")
     local_threads: int | None = Field(None, ge=1)
     prices_file: Path | None = Field(None, description="JSON {model: [usd_in, usd_out] per 1M}")
+    batch_poll: float = Field(
+        30.0, gt=0, description="seconds before the first poll of a batch (doubling after)"
+    )
+    batch_poll_max: float = Field(600.0, gt=0, description="the longest wait between polls")
     review_db: Path | None = Field(
         None,
         description="SQLite review store; when set, brief and digest file briefs there as "

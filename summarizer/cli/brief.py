@@ -51,12 +51,22 @@ def _summary_lines(s: RunSummary, cache_dir: Path | None) -> list[str]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Write DIR/<input stem>.<format> per article (default: JSON Lines or Markdown on stdout).",
 )
+@click.option(
+    "--batch",
+    is_flag=True,
+    help="Send the requests through the endpoint's Batch API (half price, answers within "
+    "24 h); invalid answers are re-asked in follow-up batches. The job is recorded in the "
+    "cache folder: run again (or with --resume) after a crash and nothing is sent twice.",
+)
+@click.option("--resume", is_flag=True, help="With --batch: continue the recorded batch job.")
 @review_db_option
 @model_options
 def brief(
     paths: tuple[Path, ...],
     fmt: str,
     out_dir: Path | None,
+    batch: bool,
+    resume: bool,
     review_db: Path | None,
     no_cache: bool,
     **options: Any,
@@ -91,10 +101,31 @@ def brief(
             folder.write(result)
         report.result(result)
 
+    if resume and not batch:
+        raise UsageError("--resume continues a batch job: use it with --batch")
+    batch_report = None
     try:
-        results, summary = brief_paths(paths, settings, on_start=start, on_result=done)
+        if batch:
+            from ..brief.batch import brief_batch
+
+            results, summary, batch_report = brief_batch(
+                paths, settings, resume=resume, on_event=report.line, on_start=start,
+                on_result=done,
+            )  # fmt: skip
+        else:
+            results, summary = brief_paths(paths, settings, on_start=start, on_result=done)
     finally:
         report.stop()
+    if batch_report is not None:
+        b = batch_report
+        cost = "unknown (no price for this model)" if b.cost_usd is None else f"${b.cost_usd:.4f}"
+        report.line(
+            f"batch: {len(b.batches_submitted)} batch(es) submitted, "
+            f"{len(b.batches_resumed)} resumed; {b.requests_sent} request(s) sent, "
+            f"{b.answers_ok} answer(s) valid, {b.reasks} re-asked, "
+            f"{b.resent_after_error} sent again after an error, {b.failed} failed for good; "
+            f"tokens in {b.tokens_in:,} | out {b.tokens_out:,} | cost at the batch price {cost}"
+        )
 
     if settings.review_db is not None:
         from ..review.store import ReviewStore

@@ -148,7 +148,9 @@ class RetryTransport(httpx2.AsyncBaseTransport):
         # is then retried like one dropped before it, and the body survives for the
         # final error message. (Nothing here streams.)
         await response.aread()
-        if response.is_success and not _is_json(response.content):
+        # A file's content (a batch's output, JSON Lines) is the one body that is not JSON.
+        is_file = request.url.path.endswith("/content")
+        if response.is_success and not is_file and not _is_json(response.content):
             await response.aclose()
             raise NotJSONResponse(
                 f"the endpoint answered HTTP {response.status_code} with a body that is not "

@@ -13,7 +13,20 @@
   meet a different one).
 
 Every request is recorded (``requests``, ``outcomes``), so a test can assert how many
-calls were paid for. It answers in tool-calling form when the request carries ``tools``
+calls were paid for.
+
+It also speaks the **Batch API**: ``POST /v1/files`` (multipart upload),
+``GET /v1/files/{id}`` and ``/content``, ``POST /v1/batches``, ``GET /v1/batches/{id}``,
+``GET /v1/batches`` and ``POST /v1/batches/{id}/cancel``. A batch moves
+``validating`` → ``in_progress`` → ``completed`` as it is polled (``batch_polls``
+retrievals per step), or ends ``failed`` / ``expired`` (``batch_outcome``). Each input
+line is answered as a live request would be, answer faults included (``schema``,
+``invented_quote``, ``length`` come back in the output file; the transport faults,
+``429``, ``500``, ``503``, ``timeout``, ``drop``, ``not_json``, as that request's line in
+the error file: a partial failure). Every batch-API call is recorded in ``api_log``
+(method and path), so a test can assert that nothing was submitted twice.
+
+It answers in tool-calling form when the request carries ``tools``
 and in plain JSON content otherwise, as instructor's TOOLS and JSON modes expect.
 
 Use it in a test::
@@ -216,14 +229,22 @@ class FakeOpenAI:
         faults: Faults | None = None,
         answer: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         port: int = 0,
+        batch_polls: int = 1,
+        batch_outcome: str = "completed",
     ) -> None:
         self.latency = latency
+        self.batch_polls = batch_polls
+        self.batch_outcome = batch_outcome
+        self.files: dict[str, tuple[dict[str, Any], bytes]] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.api_log: list[tuple[str, str]] = []
+        self._counter = 0
         self.faults = faults or Faults()
         self.answer = answer or (lambda body: brief_answer(_article_of(body["messages"])))
         self.requests: list[dict[str, Any]] = []
         self.outcomes: Counter[str] = Counter()
         self._seen: Counter[str] = Counter()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered: a poll answers the batch
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         # Accepted connections inherit it: without, the answer's body waits behind its
@@ -252,6 +273,104 @@ class FakeOpenAI:
         if rng.random() >= self.faults.rate:
             return None
         return rng.choice(list(self.faults.kinds))
+
+    def _answered(self, body: dict[str, Any], fault: str | None) -> dict[str, Any]:
+        """The completion for ``body``, with an answer fault applied if ``fault`` is one."""
+        answer = self.answer(body)
+        if fault == "schema":
+            answer = {"headline": 42, "summary": None}
+        elif fault == "invented_quote":
+            answer = _invented_quote(answer)
+        payload = json.dumps(answer, ensure_ascii=False)
+        if fault == "length":
+            return _completion(body, payload[:20], finish="length", tokens=TRUNCATED_TOKENS)
+        return _completion(body, payload)
+
+    # -- the Batch API --
+
+    def _file(self, content: bytes, purpose: str, filename: str) -> dict[str, Any]:
+        with self._lock:
+            self._counter += 1
+            file_id = f"file-fake{self._counter:06d}"
+        meta = {"id": file_id, "object": "file", "bytes": len(content),
+                "created_at": int(time.time()), "filename": filename, "purpose": purpose,
+                "status": "processed"}  # fmt: skip
+        self.files[file_id] = (meta, content)
+        return meta
+
+    def _run_batch(self, batch: dict[str, Any]) -> None:
+        """Answer every line of the batch's input file into its output and error files."""
+        _, content = self.files[batch["input_file_id"]]
+        out, errors = [], []
+        for n, line in enumerate(content.decode("utf-8").splitlines()):
+            if not line.strip():
+                continue
+            request = json.loads(line)
+            body = request["body"]
+            raw = json.dumps(body, sort_keys=True).encode()
+            fault = self._fault(raw)
+            with self._lock:
+                self.requests.append(body)
+                self.outcomes[fault or "ok"] += 1
+            entry: dict[str, Any] = {"id": f"batch_req_{batch['id']}_{n}",
+                                     "custom_id": request["custom_id"], "error": None}  # fmt: skip
+            if fault in ("429", "500", "503", "timeout", "drop", "not_json"):
+                status = 429 if fault == "429" else 500
+                entry["response"] = {"status_code": status, "request_id": entry["id"],
+                                     "body": {"error": {"message": f"fake fault {fault}",
+                                                        "type": "server_error"}}}  # fmt: skip
+                errors.append(entry)
+            else:
+                entry["response"] = {"status_code": 200, "request_id": entry["id"],
+                                     "body": self._answered(body, fault)}  # fmt: skip
+                out.append(entry)
+
+        def dump(rows: list[dict[str, Any]]) -> bytes:
+            return "".join(json.dumps(r) + "\n" for r in rows).encode()
+
+        if out:
+            batch["output_file_id"] = self._file(dump(out), "batch_output", "output.jsonl")["id"]
+        if errors:
+            batch["error_file_id"] = self._file(dump(errors), "batch_output", "errors.jsonl")["id"]
+        batch["request_counts"] = {"total": len(out) + len(errors), "completed": len(out),
+                                   "failed": len(errors)}  # fmt: skip
+
+    def _advance(self, batch: dict[str, Any]) -> None:
+        """One poll's worth of progress (see the module docstring)."""
+        if batch["status"] in ("completed", "failed", "expired", "cancelled"):
+            return
+        batch["_polls"] += 1
+        if batch["_polls"] < self.batch_polls:
+            return
+        batch["_polls"] = 0
+        now = int(time.time())
+        if batch["status"] == "validating":
+            if self.batch_outcome == "failed":
+                batch.update(
+                    status="failed",
+                    failed_at=now,
+                    errors={
+                        "object": "list",
+                        "data": [
+                            {
+                                "code": "invalid_request",
+                                "message": "fake: the batch failed validation",
+                            }
+                        ],
+                    },
+                )
+                return
+            batch.update(status="in_progress", in_progress_at=now)
+        elif batch["status"] == "in_progress":
+            if self.batch_outcome == "expired":
+                batch.update(status="expired", expired_at=now)
+                return
+            self._run_batch(batch)
+            batch.update(status="completed", completed_at=now)
+
+    @staticmethod
+    def _public(batch: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in batch.items() if not k.startswith("_")}
 
     def app(self) -> Any:
         from starlette.applications import Starlette
@@ -289,17 +408,7 @@ class FakeOpenAI:
                 return _Dropped()  # type: ignore[return-value]  # a raw ASGI app
             if fault == "not_json":
                 return PlainTextResponse("<html><body>502 Bad Gateway</body></html>")
-            answer = self.answer(body)
-            if fault == "schema":
-                answer = {"headline": 42, "summary": None}
-            elif fault == "invented_quote":
-                answer = _invented_quote(answer)
-            payload = json.dumps(answer, ensure_ascii=False)
-            if fault == "length":
-                return JSONResponse(
-                    _completion(body, payload[:20], finish="length", tokens=TRUNCATED_TOKENS)
-                )
-            return JSONResponse(_completion(body, payload))
+            return JSONResponse(self._answered(body, fault))
 
         async def models(request: Request) -> Response:
             return JSONResponse({"object": "list", "data": [{"id": "fake", "object": "model"}]})
@@ -310,8 +419,85 @@ class FakeOpenAI:
                     {"requests": len(self.requests), "outcomes": dict(self.outcomes)}
                 )
 
+        def logged(request: Request) -> None:
+            with self._lock:
+                self.api_log.append((request.method, request.url.path))
+
+        async def upload(request: Request) -> Response:
+            logged(request)
+            form = await request.form()
+            file = form.get("file")
+            if file is None or isinstance(file, str):
+                return JSONResponse({"error": {"message": "no file"}}, status_code=400)
+            data = await file.read()
+            return JSONResponse(self._file(data, str(form.get("purpose", "")), file.filename or ""))
+
+        async def file_meta(request: Request) -> Response:
+            logged(request)
+            found = self.files.get(request.path_params["file_id"])
+            if found is None:
+                return JSONResponse({"error": {"message": "no such file"}}, status_code=404)
+            return JSONResponse(found[0])
+
+        async def file_content(request: Request) -> Response:
+            logged(request)
+            found = self.files.get(request.path_params["file_id"])
+            if found is None:
+                return JSONResponse({"error": {"message": "no such file"}}, status_code=404)
+            return Response(found[1], media_type="application/octet-stream")
+
+        async def create_batch(request: Request) -> Response:
+            logged(request)
+            body = await request.json()
+            if body.get("input_file_id") not in self.files:
+                return JSONResponse({"error": {"message": "no such input file"}}, status_code=400)
+            with self._lock:
+                self._counter += 1
+                batch_id = f"batch_fake{self._counter:06d}"
+            now = int(time.time())
+            batch = {"id": batch_id, "object": "batch", "endpoint": body.get("endpoint"),
+                     "errors": None, "input_file_id": body["input_file_id"],
+                     "completion_window": body.get("completion_window", "24h"),
+                     "status": "validating", "output_file_id": None, "error_file_id": None,
+                     "created_at": now, "expires_at": now + 86400,
+                     "request_counts": {"total": 0, "completed": 0, "failed": 0},
+                     "metadata": body.get("metadata"), "_polls": 0}  # fmt: skip
+            self.batches[batch_id] = batch
+            return JSONResponse(self._public(batch))
+
+        async def get_batch(request: Request) -> Response:
+            logged(request)
+            batch = self.batches.get(request.path_params["batch_id"])
+            if batch is None:
+                return JSONResponse({"error": {"message": "no such batch"}}, status_code=404)
+            with self._lock:
+                self._advance(batch)
+            return JSONResponse(self._public(batch))
+
+        async def list_batches(request: Request) -> Response:
+            logged(request)
+            data = [self._public(b) for b in reversed(list(self.batches.values()))]
+            return JSONResponse({"object": "list", "data": data, "has_more": False,
+                                 "first_id": data[0]["id"] if data else None,
+                                 "last_id": data[-1]["id"] if data else None})  # fmt: skip
+
+        async def cancel_batch(request: Request) -> Response:
+            logged(request)
+            batch = self.batches.get(request.path_params["batch_id"])
+            if batch is None:
+                return JSONResponse({"error": {"message": "no such batch"}}, status_code=404)
+            batch.update(status="cancelled", cancelled_at=int(time.time()))
+            return JSONResponse(self._public(batch))
+
         return Starlette(
             routes=[
+                Route("/v1/files", upload, methods=["POST"]),
+                Route("/v1/files/{file_id}", file_meta),
+                Route("/v1/files/{file_id}/content", file_content),
+                Route("/v1/batches", create_batch, methods=["POST"]),
+                Route("/v1/batches", list_batches, methods=["GET"]),
+                Route("/v1/batches/{batch_id}", get_batch),
+                Route("/v1/batches/{batch_id}/cancel", cancel_batch, methods=["POST"]),
                 Route("/v1/chat/completions", completions, methods=["POST"]),
                 Route("/v1/models", models),
                 Route("/stats", stats),

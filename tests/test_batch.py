@@ -1,0 +1,140 @@
+"""``summarizer brief --batch``: the Batch API against the fake server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from summarizer.brief.batch import brief_batch
+from summarizer.brief.strategies import FreeTextStrategy
+from summarizer.ingest import Article
+from summarizer.llm.batch import request_body
+from summarizer.llm.call import CallParams, ModelCaller
+from summarizer.llm.openai_backend import OpenAICompatibleBackend
+from summarizer.prepared import PreparedArticle
+from summarizer.schema import BriefContent
+from summarizer.testing import FakeOpenAI, Faults
+from summarizer.testing.articles import synthetic_articles
+
+from .fakes import fake_env, fake_settings
+
+
+def _folder(tmp_path: Path, n: int) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in synthetic_articles(n):
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _posts(fake: FakeOpenAI, endpoint: str) -> int:
+    return sum(1 for method, path in fake.api_log if method == "POST" and path == endpoint)
+
+
+@pytest.mark.parametrize("mode", ["json", "tools"])
+def test_a_batch_request_is_the_request_the_live_path_sends(a001: Article, mode: str) -> None:
+    prepared = PreparedArticle(a001)
+    messages = FreeTextStrategy().messages(prepared)
+    with FakeOpenAI() as fake:
+        backend = OpenAICompatibleBackend(model="fake", api_key="x", base_url=fake.url, mode=mode)  # type: ignore[arg-type]
+        caller = ModelCaller(backend)
+        asyncio.run(caller.call(item_id=a001.id, messages=messages, response_model=BriefContent,
+                                context=prepared.context, params=CallParams()))  # fmt: skip
+        assert request_body(backend, messages, BriefContent, CallParams()) == fake.requests[0]
+
+
+def test_500_articles_with_a_fifth_invalid(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 500)
+    faults = Faults(rate=0.2, kinds=("schema", "invented_quote"))
+    with FakeOpenAI(faults=faults) as fake:
+        settings = fake_settings(fake, tmp_path / "cache", batch_poll=0.01, batch_poll_max=0.05)
+        results, summary, report = brief_batch([folder], settings)
+        invalid = fake.outcomes["schema"] + fake.outcomes["invented_quote"]
+        # every article ends as a brief or a recorded failure with the validator's words
+        assert len(results) == 500 and all(r.ok or r.failure for r in results)
+        failed = [r for r in results if not r.ok]
+        assert all(r.failure and r.failure.kind == "validation" for r in failed)
+        assert all(r.failure and r.failure.validator_messages for r in failed)
+        assert summary.briefs == 500 - len(failed) and len(failed) == report.failed
+        # the invalid answers were re-asked in follow-up batches, with the validator's message
+        assert invalid > 50 and report.reasks == invalid - report.failed
+        assert len(report.batches_submitted) >= 2
+        first = fake.batches[report.batches_submitted[0]]["request_counts"]["total"]
+        later = [fake.batches[b] for b in report.batches_submitted[1:]]
+        # each invalid answer went into a later batch, but an article's last one
+        assert first == 500
+        assert sum(b["request_counts"]["total"] for b in later) == invalid - report.failed
+        second_input = fake.files[fake.batches[report.batches_submitted[1]]["input_file_id"]][1]
+        reask = json.loads(second_input.decode().splitlines()[0])["body"]["messages"]
+        assert len(reask) > 2 and "error" in json.dumps(reask[-1]).lower()
+        # the custom_id of each request is its article's cache key
+        ids = {json.loads(line)["custom_id"] for line in second_input.decode().splitlines()}
+        assert all(i.startswith("brief:") for i in ids)
+        # run again: everything from the cache, nothing submitted
+        calls = len(fake.api_log)
+        again, _, report2 = brief_batch([folder], settings)
+        assert [r.ok for r in again] == [r.ok for r in results]
+        assert report2.batches_submitted == [] and _posts(fake, "/v1/batches") == len(
+            report.batches_submitted
+        )
+        assert [c for c in fake.api_log[calls:] if c[0] == "POST"] == []
+    assert report.cost_usd is None  # the fake model has no price
+
+
+def test_killed_while_polling_then_resumed_submits_nothing_twice(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 20)
+    out = tmp_path / "out"
+    with FakeOpenAI(batch_polls=10_000) as fake:  # in progress until the test says
+        env = fake_env(fake, tmp_path / "cache", SUMMARIZER_BATCH_POLL="0.05",
+                       SUMMARIZER_BATCH_POLL_MAX="0.1", SUMMARIZER_MODE="json")  # fmt: skip
+        cmd = [sys.executable, "-m", "summarizer", "brief", str(folder), "--batch",
+               "--out", str(out)]  # fmt: skip
+        proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while Counter(p for m, p in fake.api_log if m == "GET").total() < 3:  # polling
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the batch was never polled"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert not out.exists() or not list(out.iterdir())
+        (batch_id,) = fake.batches
+        fake.batch_polls = 1  # now it finishes
+        done = subprocess.run([*cmd, "--resume"], env=env, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        # one upload, one batch, polled again after the resume: nothing sent twice
+        assert _posts(fake, "/v1/files") == 1 and _posts(fake, "/v1/batches") == 1
+        assert fake.batches[batch_id]["status"] == "completed"
+        assert ("GET", f"/v1/batches/{batch_id}") in fake.api_log[-10:]
+        assert len(fake.requests) == 20  # each article answered once
+    assert len(list(out.glob("*.json"))) == 20
+    assert "0 batch(es) submitted, 1 resumed" in done.stderr
+
+
+def test_an_expired_batch_is_sent_again_then_recorded_as_failed(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 3)
+    with FakeOpenAI(batch_outcome="expired") as fake:
+        settings = fake_settings(fake, tmp_path / "cache", batch_poll=0.01, max_attempts=2)
+        results, _, report = brief_batch([folder], settings)
+    assert len(report.batches_submitted) == 2  # the first attempt, and one more
+    assert all(not r.ok and r.failure for r in results)
+    assert all(
+        "ended expired without answering it" in r.failure.message for r in results if r.failure
+    )
+
+
+def test_resume_without_a_job_says_so(tmp_path: Path) -> None:
+    from summarizer.errors import UsageError
+
+    with FakeOpenAI() as fake, pytest.raises(UsageError, match="nothing to resume"):
+        brief_batch([_folder(tmp_path, 1)], fake_settings(fake, tmp_path / "c"), resume=True)
