@@ -73,10 +73,11 @@ class Settings(BaseSettings):
         30.0, gt=0, description="seconds before the first poll of a batch (doubling after)"
     )
     batch_poll_max: float = Field(600.0, gt=0, description="the longest wait between polls")
-    review_db: Path | None = Field(
+    review_db: str | None = Field(
         None,
-        description="SQLite review store; when set, brief and digest file briefs there as "
-        "drafts; the review commands use the default one in the data folder when unset",
+        description="review store: a SQLite file path or a postgresql:// URL; when set, brief "
+        "and digest file briefs there as drafts; the review commands use the default one in "
+        "the data folder when unset",
     )
     feed_store: Path = Field(
         default_factory=lambda: default_data_dir() / "feeds.db",
@@ -91,9 +92,9 @@ class Settings(BaseSettings):
     )
 
     @property
-    def review_store_path(self) -> Path:
+    def review_store_path(self) -> str:
         """The review store the review commands use: ``review_db``, else the default."""
-        return self.review_db or default_data_dir() / "review.db"
+        return self.review_db or str(default_data_dir() / "review.db")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -1,4 +1,7 @@
-"""The review store on a real SQLite file: migrations, versions, audit log, conflicts.
+"""The review store on a real SQLite file and on a real PostgreSQL server: migrations,
+versions, audit log, conflicts. The PostgreSQL runs need a server:
+SUMMARIZER_TEST_POSTGRES_URL (``.ci/run`` starts one on loopback and sets it); each test
+gets a database of its own, dropped after.
 
 The briefs filed here are the REAL recorded 0.5B briefs of the seeds
 (fixtures/briefs/qwen2.5-coder-0.5b/); the edits are hand-written, as an editor's are.
@@ -6,13 +9,19 @@ The briefs filed here are the REAL recorded 0.5B briefs of the seeds
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from summarizer.errors import EditConflict, InvalidEdit, ReviewError
 from summarizer.ingest import Article, load_articles
+from summarizer.review.db import open_database
 from summarizer.review.diff import changes, flatten, unflatten
 from summarizer.review.migrations import MIGRATIONS, applied, migrate
 from summarizer.review.store import ReviewStore
@@ -31,9 +40,44 @@ def seed_briefs() -> list[tuple[EventBrief, Article]]:
     return out
 
 
+# read when the module is imported: the tests' environment is cleared of SUMMARIZER_*
+POSTGRES_URL = os.environ.get("SUMMARIZER_TEST_POSTGRES_URL")
+IN_CI = bool(os.environ.get("CI"))
+
+
+def _postgres_admin_url() -> str:
+    url = POSTGRES_URL
+    if not url:
+        if IN_CI:
+            pytest.fail("CI must run the store's tests on PostgreSQL: .ci/run sets "
+                        "SUMMARIZER_TEST_POSTGRES_URL")  # fmt: skip
+        pytest.skip("no PostgreSQL server: set SUMMARIZER_TEST_POSTGRES_URL (.ci/run starts one)")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty review store's location on each database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "review.db")
+        return
+    import psycopg
+
+    admin = _postgres_admin_url()
+    name = f"summarizer_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    base, _, _ = admin.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> ReviewStore:
-    return ReviewStore(tmp_path / "review.db")
+def store(location: str) -> ReviewStore:
+    return ReviewStore(location)
 
 
 def _filed(store: ReviewStore) -> str:
@@ -42,30 +86,31 @@ def _filed(store: ReviewStore) -> str:
     return item_id
 
 
-def test_an_empty_database_gets_every_migration_once(tmp_path: Path) -> None:
-    path = tmp_path / "new.db"
-    ReviewStore(path)
-    ReviewStore(path)  # opening again applies nothing
-    db = sqlite3.connect(path)
-    assert applied(db) == [m.__name__ for m in MIGRATIONS]
-    assert db.execute("SELECT COUNT(*) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
+def test_an_empty_database_gets_every_migration_once(location: str) -> None:
+    ReviewStore(location)
+    ReviewStore(location)  # opening again applies nothing
+    database = open_database(location)
+    with database.connect() as db:
+        assert applied(db, database.dialect) == [m.__name__ for m in MIGRATIONS]
+        count = db.execute("SELECT COUNT(*) AS n FROM _migrations").fetchone()["n"]
+    assert count == len(MIGRATIONS)
 
 
-def test_an_older_database_is_brought_up_to_date_with_its_data(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    db = sqlite3.connect(path, isolation_level=None)
-    assert migrate(db, upto="m001_initial") == ["m001_initial"]
-    db.execute(
-        "INSERT INTO articles (id, source, json) VALUES ('a1', 'x.txt', ?)",
-        (seed_briefs()[0][1].model_dump_json(),),
-    )
-    db.close()
-    ReviewStore(path)
-    db = sqlite3.connect(path)
-    assert applied(db) == [m.__name__ for m in MIGRATIONS]
-    assert db.execute("SELECT source FROM articles WHERE id = 'a1'").fetchone() == ("x.txt",)
-    columns = {r[1] for r in db.execute("PRAGMA table_info(briefs)")}
-    assert {"reviewed_by", "approved_version"} <= columns
+def test_an_older_database_is_brought_up_to_date_with_its_data(location: str) -> None:
+    database = open_database(location)
+    assert migrate(database, upto="m001_initial") == ["m001_initial"]
+    with database.write() as db:
+        db.execute(
+            "INSERT INTO articles (id, source, json) VALUES ('a1', 'x.txt', ?)",
+            (seed_briefs()[0][1].model_dump_json(),),
+        )
+    ReviewStore(location)
+    with database.connect() as db:
+        assert applied(db, database.dialect) == [m.__name__ for m in MIGRATIONS]
+        row = db.execute("SELECT source FROM articles WHERE id = 'a1'").fetchone()
+        assert row["source"] == "x.txt"
+        # the columns m002 added are there and hold nothing yet
+        db.execute("SELECT reviewed_by, approved_version FROM briefs").fetchall()
 
 
 def test_filing_twice_keeps_one_draft_tagged_with_its_provenance(store: ReviewStore) -> None:
@@ -126,6 +171,37 @@ def test_two_editors_saving_the_same_version_lose_nothing(store: ReviewStore) ->
     assert [e.action for e in store.audit(item_id)] == ["filed", "edited", "conflict"]
 
 
+def test_two_editors_saving_at_the_same_moment_one_wins_one_is_told(store: ReviewStore) -> None:
+    """Two threads, each with its own connection, save on the same base at once: the
+    write lock orders them, so exactly one edit becomes current and the other is kept
+    as a conflicted version, on either database."""
+    item_id = _filed(store)
+    draft = store.version(item_id, 1).content
+    start = threading.Barrier(2)
+    outcomes: dict[str, Any] = {}
+
+    def save(editor: str) -> None:
+        start.wait()
+        try:
+            outcomes[editor] = store.save(
+                item_id, {**draft, "headline": f"{editor}'s headline"}, base=1, editor=editor
+            )
+        except EditConflict as exc:
+            outcomes[editor] = exc
+
+    threads = [threading.Thread(target=save, args=(e,)) for e in ("alice", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    conflicts = [e for e, o in outcomes.items() if isinstance(o, EditConflict)]
+    winners = [e for e, o in outcomes.items() if o == 2]
+    assert len(conflicts) == 1 and len(winners) == 1
+    assert store.version(item_id).content["headline"] == f"{winners[0]}'s headline"
+    assert store.version(item_id, 3).kind == "conflicted"
+    assert sorted(e.action for e in store.audit(item_id)) == ["conflict", "edited", "filed"]
+
+
 def test_decisions_need_the_current_version_and_record_who(store: ReviewStore) -> None:
     item_id = _filed(store)
     draft = store.version(item_id, 1).content
@@ -149,7 +225,16 @@ def test_decisions_need_the_current_version_and_record_who(store: ReviewStore) -
 
 def test_the_audit_log_is_append_only(store: ReviewStore) -> None:
     _filed(store)
-    db = sqlite3.connect(store.path)
+    for sql in ("UPDATE audit SET editor = 'mallory'", "DELETE FROM audit"):
+        with store._db.connect() as db, pytest.raises(Exception, match="append-only"):
+            db.execute(sql)
+    assert [e.editor for e in store.audit()] == ["model:" + seed_briefs()[1][0].provenance.model]
+
+
+def test_the_sqlite_audit_log_refuses_any_connection(tmp_path: Path) -> None:
+    store = ReviewStore(tmp_path / "review.db")
+    _filed(store)
+    db = sqlite3.connect(tmp_path / "review.db")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         db.execute("UPDATE audit SET editor = 'mallory'")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):

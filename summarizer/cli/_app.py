@@ -63,9 +63,8 @@ def cli() -> None:
 
 review_db_option = click.option(
     "--review-db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The review store, a SQLite file (env SUMMARIZER_REVIEW_DB; the review commands "
-    "default to review.db in the user data folder).",
+    help="The review store: a SQLite file or a postgresql:// URL (env SUMMARIZER_REVIEW_DB; "
+    "the review commands default to review.db in the user data folder).",
 )
 
 

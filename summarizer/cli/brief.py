@@ -67,7 +67,7 @@ def brief(
     out_dir: Path | None,
     batch: bool,
     resume: bool,
-    review_db: Path | None,
+    review_db: str | None,
     no_cache: bool,
     **options: Any,
 ) -> None:

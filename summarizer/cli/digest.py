@@ -63,7 +63,7 @@ def digest(
     story_ids: Path | None,
     include_unreviewed: bool,
     paragraph: bool,
-    review_db: Path | None,
+    review_db: str | None,
     no_cache: bool,
     **options: Any,
 ) -> None:

@@ -121,9 +121,8 @@ def fetch(
 )
 @click.option(
     "--review-db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The review store new briefs are filed in (env SUMMARIZER_REVIEW_DB; default "
-    "review.db in the user data folder).",
+    help="The review store new briefs are filed in: a SQLite file or a postgresql:// URL "
+    "(env SUMMARIZER_REVIEW_DB; default review.db in the user data folder).",
 )
 @click.option("--approved-only", is_flag=True, help="Leave out briefs no editor has approved yet.")
 @model_options
@@ -136,7 +135,7 @@ def daily(
     max_page_bytes: int,
     day: dt.datetime | None,
     out: Path,
-    review_db: Path | None,
+    review_db: str | None,
     approved_only: bool,
     no_cache: bool,
     **options: Any,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 _DB = review_db_option
 
 
-def _store(review_db: Path | None, settings: Settings | None = None) -> ReviewStore:
+def _store(review_db: str | None, settings: Settings | None = None) -> ReviewStore:
     """--review-db, else SUMMARIZER_REVIEW_DB, else the default store in the data folder."""
     from ..review.store import ReviewStore
 
@@ -49,7 +49,7 @@ def review() -> None:
 @click.option("--outlet")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def list_(
-    review_db: Path | None,
+    review_db: str | None,
     status: str | None,
     day: dt.datetime | None,
     outlet: str | None,
@@ -82,7 +82,7 @@ def list_(
 @_DB
 @click.argument("item_id")
 @click.option("--version", "number", type=int, help="Default: the current version.")
-def show(review_db: Path | None, item_id: str, number: int | None) -> None:
+def show(review_db: str | None, item_id: str, number: int | None) -> None:
     """A brief's version as JSON, with its status, history and changes from the draft."""
     from ..review.diff import changes
 
@@ -115,7 +115,7 @@ def show(review_db: Path | None, item_id: str, number: int | None) -> None:
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
-def _decide(review_db: Path | None, item_id: str, decision: str, editor: str | None,
+def _decide(review_db: str | None, item_id: str, decision: str, editor: str | None,
             comment: str | None, number: int | None) -> None:  # fmt: skip
     store = _store(review_db)
     version = number if number is not None else store.get(item_id).current_version
@@ -138,7 +138,7 @@ def _decision_command(decision: str, doc: str) -> None:
     @_EDITOR
     @_COMMENT
     @_VERSION
-    def command(review_db: Path | None, item_ids: tuple[str, ...], editor: str | None,
+    def command(review_db: str | None, item_ids: tuple[str, ...], editor: str | None,
                 comment: str | None, number: int | None) -> None:  # fmt: skip
         for item_id in item_ids:
             _decide(review_db, item_id, decision, editor, comment, number)
@@ -151,7 +151,7 @@ _decision_command("reject", "Reject briefs; a comment saying why is required.")
 @review.command()
 @_DB
 @click.option("--status", default="approved", show_default=True, type=click.Choice(STATUSES))
-def export(review_db: Path | None, status: str) -> None:
+def export(review_db: str | None, status: str) -> None:
     """Briefs as JSON Lines: the approved version (or the current one for other statuses),
     with its provenance and review record."""
     store = _store(review_db)
@@ -176,7 +176,7 @@ def export(review_db: Path | None, status: str) -> None:
 @review.command()
 @_DB
 @click.option("--json", "as_json", is_flag=True)
-def stats(review_db: Path | None, as_json: bool) -> None:
+def stats(review_db: str | None, as_json: bool) -> None:
     """Per model and prompt version: share approved unchanged, fields editors changed."""
     rows = _store(review_db).stats()
     if as_json:
@@ -199,7 +199,7 @@ def stats(review_db: Path | None, as_json: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--story-ids", type=click.Path(path_type=Path, dir_okay=False),
               help="The digest's story ids, for the queue's story filter.")  # fmt: skip
-def serve(review_db: Path | None, host: str, port: int, story_ids: Path | None) -> None:
+def serve(review_db: str | None, host: str, port: int, story_ids: Path | None) -> None:
     """Serve the review page (loopback unless --host says otherwise)."""
     import uvicorn
 

@@ -4,17 +4,22 @@ As simonw/llm does: each migration is a function named ``mNNN_what``; the names 
 are recorded in ``_migrations`` with the time, so opening an older database applies only
 the missing ones, and opening a current one applies none. Never edit a released
 migration: add the next one.
+
+The same migrations, by the same names, build the store on SQLite and on PostgreSQL;
+each gets the connection and the dialect, and only DDL that differs (an identity
+column, a trigger) is written twice.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from .db import Conn, Database, Dialect
+
 __all__ = ["MIGRATIONS", "applied", "migrate"]
 
-Migration = Callable[[sqlite3.Connection], None]
+Migration = Callable[[Conn, Dialect], None]
 MIGRATIONS: list[Migration] = []
 
 
@@ -24,7 +29,30 @@ def _migration(fn: Migration) -> Migration:
 
 
 @_migration
-def m001_initial(db: sqlite3.Connection) -> None:
+def m001_initial(db: Conn, dialect: Dialect) -> None:
+    audit_id = (
+        "id INTEGER PRIMARY KEY AUTOINCREMENT"
+        if dialect == "sqlite"
+        else "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+    )
+    if dialect == "sqlite":
+        append_only = [
+            """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+            """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        ]
+    else:
+        append_only = [
+            """CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",
+            """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                FOR EACH ROW EXECUTE FUNCTION audit_append_only()""",
+            """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                FOR EACH ROW EXECUTE FUNCTION audit_append_only()""",
+            """CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+                FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()""",
+        ]
     for statement in (
         """CREATE TABLE articles (
             id TEXT PRIMARY KEY,            -- Article.id: sha256 of the exact text
@@ -58,8 +86,8 @@ def m001_initial(db: sqlite3.Connection) -> None:
             created_at TEXT NOT NULL,
             PRIMARY KEY (brief_id, number)
         )""",
-        """CREATE TABLE audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+        f"""CREATE TABLE audit (
+            {audit_id},
             brief_id TEXT NOT NULL REFERENCES briefs(id),
             at TEXT NOT NULL,
             editor TEXT NOT NULL,
@@ -70,51 +98,43 @@ def m001_initial(db: sqlite3.Connection) -> None:
             comment TEXT
         )""",
         # append-only: the log cannot be changed or shortened through SQL
-        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        *append_only,
     ):
         db.execute(statement)
 
 
 @_migration
-def m002_review_decision(db: sqlite3.Connection) -> None:
+def m002_review_decision(db: Conn, dialect: Dialect) -> None:
     """Who decided, when, with what comment, on which version (the queue shows them)."""
     for column in ("reviewed_by TEXT", "reviewed_at TEXT", "review_comment TEXT",
                    "approved_version INTEGER"):  # fmt: skip
         db.execute(f"ALTER TABLE briefs ADD COLUMN {column}")
 
 
-def applied(db: sqlite3.Connection) -> list[str]:
+def applied(db: Conn, dialect: Dialect) -> list[str]:
     """Names of the migrations this database has had, in the order applied."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
-    return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+    order = "rowid" if dialect == "sqlite" else "applied_at, name"
+    return [r["name"] for r in db.execute(f"SELECT name FROM _migrations ORDER BY {order}")]
 
 
-def migrate(db: sqlite3.Connection, *, upto: str | None = None) -> list[str]:
-    """Apply every migration not yet applied, each in its own transaction with the row
-    that records it (``db`` is in autocommit mode: SQLite's DDL is transactional);
-    ``upto`` stops after the named one (tests build older databases with it).
-    Returns the names applied now."""
-    done = set(applied(db))
+def migrate(database: Database, *, upto: str | None = None) -> list[str]:
+    """Apply every migration not yet applied, each in its own write transaction with the
+    row that records it (DDL is transactional on both databases; two processes opening
+    a new store at once apply each migration once); ``upto`` stops after the named one
+    (tests build older databases with it). Returns the names applied now."""
     now: list[str] = []
     for fn in MIGRATIONS:
-        if fn.__name__ not in done:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                fn(db)
+        with database.write() as db:
+            if fn.__name__ not in applied(db, database.dialect):
+                fn(db, database.dialect)
                 db.execute(
                     "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
                     (fn.__name__, datetime.now(UTC).isoformat()),
                 )
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-            now.append(fn.__name__)
+                now.append(fn.__name__)
         if fn.__name__ == upto:
             break
     return now

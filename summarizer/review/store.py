@@ -1,6 +1,8 @@
-"""The review store: every version of every brief, its status and an audit log, in SQLite.
+"""The review store: every version of every brief, its status and an audit log.
 
-One file (``SUMMARIZER_REVIEW_DB``). A brief is filed once per article, model, prompt and
+One SQLite file, or a PostgreSQL database for a newsroom whose review page runs on
+several machines (``SUMMARIZER_REVIEW_DB=postgresql://...``; ``db`` is the seam, the
+same SQL, migrations and triggers on both). A brief is filed once per article, model, prompt and
 schema version (filing it again changes nothing); its first version is the model's draft,
 immutable, tagged with model, prompt hash and schema version. Each editor's save adds a
 version. Status goes draft -> approved / rejected / needs_changes (and back to draft on a
@@ -18,9 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from ..errors import EditConflict, InvalidEdit, ReviewError
 from ..ingest import Article
 from ..prepared import PreparedArticle
 from ..schema import BriefContent, EventBrief, Provenance
+from .db import Conn, open_database
 from .diff import changed_fields, changes
 from .migrations import migrate
 from .status import DECISIONS, Status
@@ -113,42 +114,35 @@ def _field_errors(exc: ValidationError) -> dict[str, str]:
 
 
 class ReviewStore:
-    """The review database at ``path`` (created and migrated on first use)."""
+    """The review database at ``location`` (a SQLite file path or a PostgreSQL URL),
+    created and migrated on first use."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            migrate(db)
+    def __init__(self, location: Path | str) -> None:
+        self._db = open_database(location)
+        # printed in messages: the file, or the server URL without its password
+        self.path: Path | str = (
+            Path(location) if self._db.dialect == "sqlite" else self._db.location
+        )
+        migrate(self._db)
+        self._select = (
+            "SELECT b.*, a.json AS article_json, d.provenance AS draft_provenance,"
+            f" {self._db.json_text('c.content', 'headline')} AS headline"
+            " FROM briefs b JOIN articles a ON a.id = b.article_id"
+            " JOIN versions d ON d.brief_id = b.id AND d.number = 1"
+            " JOIN versions c ON c.brief_id = b.id AND c.number = b.current_version"
+        )
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # Autocommit mode; every change opens its own BEGIN IMMEDIATE (``_write``).
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys=ON")
-        try:
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> Any:
+        return self._db.connect()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Any:
         """One transaction, taken with the write lock up front so that a version check
         and the write it guards cannot interleave with another editor's."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        return self._db.write()
 
     @staticmethod
     def _audit(
-        db: sqlite3.Connection,
+        db: Conn,
         item_id: str,
         editor: str,
         action: str,
@@ -186,8 +180,8 @@ class ReviewStore:
             if db.execute("SELECT 1 FROM briefs WHERE id = ?", (item_id,)).fetchone():
                 return item_id, False
             db.execute(
-                "INSERT OR IGNORE INTO articles (id, source, outlet, published, title, json)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles (id, source, outlet, published, title, json)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 (
                     article.id,
                     article.source,
@@ -232,7 +226,7 @@ class ReviewStore:
     # --- reading ---------------------------------------------------------------------
 
     @staticmethod
-    def _item(row: sqlite3.Row) -> Item:
+    def _item(row: Any) -> Item:
         return Item(
             id=row["id"],
             article=Article.model_validate_json(row["article_json"]),
@@ -251,19 +245,9 @@ class ReviewStore:
             headline=row["headline"] or "",
         )
 
-    # One row per brief with its article, its draft's provenance and its current
-    # headline: the queue is one query, not three per brief.
-    _SELECT = (
-        "SELECT b.*, a.json AS article_json, d.provenance AS draft_provenance,"
-        " json_extract(c.content, '$.headline') AS headline"
-        " FROM briefs b JOIN articles a ON a.id = b.article_id"
-        " JOIN versions d ON d.brief_id = b.id AND d.number = 1"
-        " JOIN versions c ON c.brief_id = b.id AND c.number = b.current_version"
-    )
-
     def get(self, item_id: str) -> Item:
         with self._connect() as db:
-            row = db.execute(self._SELECT + " WHERE b.id = ?", (item_id,)).fetchone()
+            row = db.execute(self._select + " WHERE b.id = ?", (item_id,)).fetchone()
         if row is None:
             raise ReviewError(f"no brief {item_id!r} in the review store {self.path}")
         return self._item(row)
@@ -290,7 +274,7 @@ class ReviewStore:
         if ids is not None:
             where.append(f"b.id IN ({','.join('?' * len(ids))})")
             args.extend(ids)
-        sql = self._SELECT + (" WHERE " + " AND ".join(where) if where else "")
+        sql = self._select + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY a.published IS NULL, a.published, a.source, b.created_at"
         with self._connect() as db:
             return [self._item(row) for row in db.execute(sql, args)]
@@ -298,10 +282,10 @@ class ReviewStore:
     def outlets(self) -> list[str]:
         with self._connect() as db:
             rows = db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
-            return sorted(r[0] for r in rows)
+            return sorted(r["outlet"] for r in rows)
 
     @staticmethod
-    def _version(row: sqlite3.Row) -> Version:
+    def _version(row: Any) -> Version:
         return Version(
             number=row["number"],
             kind=row["kind"],
@@ -357,10 +341,8 @@ class ReviewStore:
         except ValidationError as exc:
             raise InvalidEdit(item.id, _field_errors(exc)) from None
 
-    def _row(self, db: sqlite3.Connection, item_id: str) -> sqlite3.Row:
-        row: sqlite3.Row | None = db.execute(
-            "SELECT * FROM briefs WHERE id = ?", (item_id,)
-        ).fetchone()
+    def _row(self, db: Conn, item_id: str) -> Any:
+        row: Any = db.execute("SELECT * FROM briefs WHERE id = ?", (item_id,)).fetchone()
         if row is None:
             raise ReviewError(f"no brief {item_id!r} in the review store {self.path}")
         return row
@@ -384,8 +366,8 @@ class ReviewStore:
             row = self._row(db, item_id)
             current = int(row["current_version"])
             number = int(db.execute(
-                "SELECT MAX(number) FROM versions WHERE brief_id = ?", (item_id,)
-            ).fetchone()[0]) + 1  # fmt: skip
+                "SELECT MAX(number) AS n FROM versions WHERE brief_id = ?", (item_id,)
+            ).fetchone()["n"]) + 1  # fmt: skip
             stale = current != base
             db.execute(
                 "INSERT INTO versions (brief_id, number, kind, based_on, author, content,"

@@ -1,0 +1,151 @@
+"""Where the review store lives: a SQLite file, or a PostgreSQL server (``psycopg`` 3).
+
+The store's logic is plain SQL written once, with ``?`` placeholders; this module is the
+seam between it and the two databases, and nothing outside it knows which one is used:
+
+- ``connect()``: a connection for reads, in autocommit; rows are read by column name.
+- ``write()``: one transaction holding the store's write lock for its whole length, so
+  a version check and the write it guards cannot interleave with another editor's
+  (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a transaction-scoped advisory lock, the
+  same one for every writer of the store).
+- ``dialect`` and ``json_text(column, key)``: the two places where the SQL differs
+  (the migrations' DDL and triggers; reading one key of a JSON column).
+
+``open_database`` chooses by the location: ``postgresql://`` or ``postgres://`` is a
+server, anything else a file path.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = ["Conn", "Database", "display_location", "is_server_url", "open_database"]
+
+Dialect = Literal["sqlite", "postgresql"]
+# pg_advisory_xact_lock key of the store's write lock ("summ" in ASCII)
+WRITE_LOCK = 0x73756D6D
+
+
+class Conn(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+
+
+class Database(Protocol):
+    dialect: Dialect
+    location: str
+
+    def connect(self) -> Any: ...  # a context manager yielding a Conn
+
+    def write(self) -> Any: ...  # a context manager yielding a Conn, in one transaction
+
+    def json_text(self, column: str, key: str) -> str: ...
+
+
+def is_server_url(location: str | Path) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def display_location(location: str | Path) -> str:
+    """The location to print: a server URL without its password."""
+    text = str(location)
+    if not is_server_url(text):
+        return text
+    parts = urlsplit(text)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return text
+
+
+class SQLiteDatabase:
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.location = str(self.path)
+        with self.connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        # Autocommit mode; every change opens its own BEGIN IMMEDIATE (``write``).
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys=ON")
+        try:
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"json_extract({column}, '$.{key}')"
+
+
+class _PostgresConn:
+    """A psycopg connection that takes the store's ``?`` placeholders."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._conn.execute(sql.replace("?", "%s"), tuple(params))
+
+
+class PostgresDatabase:
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.location = display_location(url)
+
+    @contextmanager
+    def connect(self) -> Iterator[_PostgresConn]:
+        import psycopg
+        from psycopg.rows import dict_row
+
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
+        except psycopg.OperationalError as exc:
+            from ..errors import ReviewError
+
+            raise ReviewError(
+                f"cannot reach the review store {self.location}: {exc}".strip()
+            ) from exc
+        try:
+            yield _PostgresConn(conn)
+        finally:
+            conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[_PostgresConn]:
+        with self.connect() as db, db._conn.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            yield db
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"({column}::json ->> '{key}')"
+
+
+def open_database(location: Path | str) -> SQLiteDatabase | PostgresDatabase:
+    """The database at ``location``: a PostgreSQL URL, or a SQLite file path."""
+    if is_server_url(location):
+        return PostgresDatabase(str(location))
+    return SQLiteDatabase(location)
