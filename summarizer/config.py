@@ -8,10 +8,10 @@ which take priority over the defaults below. Nothing here opens a connection.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BeforeValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "default_data_dir", "load_settings"]
@@ -24,6 +24,11 @@ def _default_cache_dir() -> Path:
 def default_data_dir() -> Path:
     """The user data folder (``platformdirs``): the review store and the feed store."""
     return platformdirs.user_data_path("summarizer", appauthor=False)
+
+
+def _as_text(value: Any) -> Any:
+    """A path given as a ``Path`` (a file) is kept as text, like a server URL."""
+    return str(value) if isinstance(value, Path) else value
 
 
 class Settings(BaseSettings):
@@ -73,7 +78,7 @@ class Settings(BaseSettings):
         30.0, gt=0, description="seconds before the first poll of a batch (doubling after)"
     )
     batch_poll_max: float = Field(600.0, gt=0, description="the longest wait between polls")
-    review_db: str | None = Field(
+    review_db: Annotated[str | None, BeforeValidator(_as_text)] = Field(
         None,
         description="review store: a SQLite file path or a postgresql:// URL; when set, brief "
         "and digest file briefs there as drafts; the review commands use the default one in "

@@ -60,13 +60,15 @@ __all__ = [
     "OpenQuestion",
     "Provenance",
     "Quote",
+    "ReadSentence",
+    "Reading",
     "Usage",
     "ValidatorMessage",
     "schema_documents",
     "summary_sentences",
 ]
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 # ACLED's event types and sub-event types (ACLED Codebook, 2023), then a general set for
 # news that is not political violence or protest.
@@ -527,6 +529,28 @@ class Provenance(_Model):
     attempts: int
 
 
+class ReadSentence(_Model):
+    text: str
+    mentions: list[tuple[str, str, bool]]
+
+
+class Reading(_Model):
+    """The language layer's reading of the article, made when the brief is made (by
+    code, not the model), so that a digest of thousands of briefs parses no article:
+    the lead sentences, the entities of the headline and the opening sentences, and
+    the sentences about an earlier occasion with theirs. A mention is [text, label,
+    whether its head word is an adjective], as spaCy's tagger read it."""
+
+    lead: list[str] = Field(description="The article's first sentences.")
+    headline: list[tuple[str, str, bool]] = Field(description="The headline's entities.")
+    opening: list[list[tuple[str, str, bool]]] = Field(
+        description="The entities of each opening sentence, in order."
+    )
+    earlier: list[ReadSentence] = Field(
+        default_factory=list, description="Sentences about an earlier occasion."
+    )
+
+
 class EventBrief(BriefContent):
     """A brief as stored and published: the model's content plus its provenance."""
 
@@ -535,6 +559,11 @@ class EventBrief(BriefContent):
         description="fields left empty because what was found for them failed a check",
     )
     provenance: Provenance
+    reading: Reading | None = Field(
+        default=None,
+        description="The article as the language layer read it (see Reading); absent in "
+        "briefs made before schema 1.3.0, which the digest then reads itself.",
+    )
 
 
 class ValidatorMessage(_Model):

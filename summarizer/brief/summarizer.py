@@ -32,6 +32,7 @@ from ..llm.call import CallParams, CallUsage, Message, ModelCaller, map_error, r
 from ..llm.pricing import estimate_cost
 from ..llm.retry import DEADLINE
 from ..prepared import PreparedArticle
+from ..reading import read_article
 from ..schema import BriefContent, EventBrief, Provenance, Usage
 from ..text import rules_version
 from . import extraction, roles, sentence_choice, strategies
@@ -242,6 +243,9 @@ class Summarizer:
                     **built_from.model_dump(),
                     "gaps": [g.model_dump() for g in built_from._gaps],
                     "provenance": provenance.model_dump(),
+                    # read now, from the parse the brief was made with: the digest then
+                    # parses nothing
+                    "reading": read_article(prepared).model_dump(),
                 }
             )
             if content is None:

@@ -24,10 +24,10 @@ from ..geo import resolve_place
 from ..grounding import EVENT_WINDOW_DAYS
 from ..ingest import Article
 from ..prepared import PreparedArticle
-from ..schema import EventBrief
+from ..reading import LEAD_SENTENCES, read_article
+from ..schema import EventBrief, Reading
 from ..text.lang import LANG
 from ..text.names import ACTOR_LABELS, PLACE_LABELS, names_in, places_named
-from ..text.nlp import parse
 from .entities import AliasRules, fold_name
 from .model import Digest, DigestFailure, Story, StoryMerge
 from .reconcile import Member, reconcile
@@ -37,7 +37,6 @@ from .wire import wire_groups
 __all__ = ["RELATED_THRESHOLD", "DigestInput", "build_digest"]
 
 RELATED_THRESHOLD = 0.75
-_LEAD_SENTENCES = 3
 _KEY_ROLES = ("perpetrator", "target", "victim")
 
 
@@ -62,14 +61,8 @@ class _Built:
     related: list[int] = field(default_factory=list)
 
 
-def _lead_text(prepared: PreparedArticle) -> str:
-    return " ".join([prepared.article.title or "", *prepared.numbered[:_LEAD_SENTENCES]]).strip()
-
-
-_NAME_SENTENCES = 6  # the names of the event are in the article's first sentences
-
-
-_SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*")
+def _lead_text(article: Article, reading: Reading) -> str:
+    return " ".join([article.title or "", *reading.lead]).strip()
 
 
 def _site_key(name: str) -> str:
@@ -80,52 +73,49 @@ def _site_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", key)
 
 
-def _opening_names(prepared: PreparedArticle, outlet: str | None) -> tuple[str, ...]:
+def _opening_names(article: Article, reading: Reading, outlet: str | None) -> tuple[str, ...]:
     """People, organisations and groups the article's opening names (not its outlet),
     for the story's entities."""
-    outlet = fold_name(prepared.article.outlet or outlet or "")
+    outlet = fold_name(article.outlet or outlet or "")
     found: dict[str, None] = {}
-    for sentence in prepared.parsed[:_NAME_SENTENCES]:
+    for sentence in reading.opening:
         for name in names_in(sentence):
             if len(name) > 3 and not (outlet and fold_name(name) in outlet):
                 found.setdefault(name, None)
     return tuple(found)
 
 
-def _names(prepared: PreparedArticle) -> frozenset[str]:
+def _names(article: Article, reading: Reading) -> frozenset[str]:
     """The people, organisations and groups the article's headline and opening name,
     folded; a person also by their last name ("Officer Thomas Cottrell" -> "cottrell").
     Not the site's name a page title carries ("... | Fox 59"), nor the outlet's."""
-    headline = _SITE_SEPARATOR.split(prepared.article.title or "")[0]
-    outlet = _site_key(prepared.article.outlet or "")
-    spans = [*([parse(headline)[:]] if headline else []), *prepared.parsed[:_NAME_SENTENCES]]
+    outlet = _site_key(article.outlet or "")
     out: set[str] = set()
-    for span in spans:
-        for ent in span.ents:
+    for found in (reading.headline, *reading.opening):
+        for text, label, adjective in found:
             # places too: the small tagger reads some people's names as places
-            if ent.label_ not in ACTOR_LABELS | PLACE_LABELS or ent.root.pos_ == "ADJ":
+            if label not in ACTOR_LABELS | PLACE_LABELS or adjective:
                 continue
-            folded = fold_name(ent.text)
+            folded = fold_name(text)
             if len(folded) < 4 or folded in LANG.STOP_WORDS:
                 continue
             if outlet and outlet in _site_key(folded):
                 continue  # the site's own name
             if all(w in LANG.PLACE_NOUNS for w in folded.split()):
                 continue  # "street", "the province"
-            if ent.label_ in PLACE_LABELS and resolve_place(ent.text) is not None:
+            if label in PLACE_LABELS and resolve_place(text) is not None:
                 continue  # a town or a country is where (the place gates), not who
             out.add(folded)
             words = folded.split()
-            if ent.label_ in ("PERSON", "GPE") and 1 < len(words) <= 3 and len(words[-1]) > 3:
+            if label in ("PERSON", "GPE") and 1 < len(words) <= 3 and len(words[-1]) > 3:
                 out.add(words[-1])
     return frozenset(out)
 
 
-def _item(brief: EventBrief, prepared: PreparedArticle) -> StoryItem:
-    article = prepared.article
+def _item(brief: EventBrief, article: Article, reading: Reading) -> StoryItem:
     loc = brief.location
     place_words = frozenset(fold_name(loc.place).split()) if loc.place else frozenset()
-    names = _names(prepared)
+    names = _names(article, reading)
     keys = {"name:" + n for n in names}
     keys |= {"place:" + w for w in place_words if len(w) > 2}
     for actor in brief.actors:
@@ -214,7 +204,7 @@ def _mentioned_windows(sentence: str, ref: date) -> list[tuple[float, float]]:
     return out
 
 
-def _related(built: list[_Built], prepared: Sequence[PreparedArticle]) -> None:
+def _related(built: list[_Built], readings: Sequence[Reading]) -> None:
     """A story is related to another whose event its articles mention as an earlier one:
     a sentence about an earlier occasion (``earlier_reason``) that points to days within
     the other story's window and shares two names (people, groups, places) with the
@@ -229,14 +219,15 @@ def _related(built: list[_Built], prepared: Sequence[PreparedArticle]) -> None:
             )
             if ref is None:
                 continue
-            texts = [e.evidence for e in m.brief.earlier_events]
-            texts += [
-                s for s in prepared[index].numbered if prepared[index].earlier_reason(s) is not None
-            ]
+            read = {s.text: s.mentions for s in readings[index].earlier}
+            texts = [e.evidence for e in m.brief.earlier_events] + list(read)
             for text in dict.fromkeys(texts):
                 windows = _mentioned_windows(text, ref)
-                names = {fold_name(n) for n in [*names_in(text), *places_named(text)]}
-                if not windows or not names:
+                if not windows:
+                    continue
+                found = read.get(text, text)  # a brief's own evidence is read here
+                names = {fold_name(n) for n in [*names_in(found), *places_named(found)]}
+                if not names:
                     continue
                 for j, other in enumerate(built):
                     if j == i or j in b.related:
@@ -261,7 +252,11 @@ def build_digest(
     """Stories of ``inputs``; with ``day``, only stories whose event (or, undated, whose
     articles' publication) falls on that day, the rest listed as left out."""
     groups = wire_groups([x.article.body for x in inputs])
-    prepared = [PreparedArticle(inputs[g[0]].article) for g in groups]
+    # read when the brief was made; a brief from before schema 1.3.0 is read here
+    readings = [
+        inputs[g[0]].brief.reading or read_article(PreparedArticle(inputs[g[0]].article))
+        for g in groups
+    ]
     reps = [
         Member(
             article=inputs[g[0]].article,
@@ -269,12 +264,14 @@ def build_digest(
             copies=tuple(inputs[i].article for i in g[1:]),
             review=inputs[g[0]].review,
             brief_failed=inputs[g[0]].brief_failed,
-            opening_names=_opening_names(p, inputs[g[0]].brief.provenance.outlet),
+            opening_names=_opening_names(
+                inputs[g[0]].article, r, inputs[g[0]].brief.provenance.outlet
+            ),
         )
-        for g, p in zip(groups, prepared, strict=True)
+        for g, r in zip(groups, readings, strict=True)
     ]
-    vectors = embed([_lead_text(p) for p in prepared])
-    items = [_item(m.brief, p) for m, p in zip(reps, prepared, strict=True)]
+    vectors = embed([_lead_text(m.article, r) for m, r in zip(reps, readings, strict=True)])
+    items = [_item(m.brief, m.article, r) for m, r in zip(reps, readings, strict=True)]
     clusters, merges = group_stories(items, vectors, apart=_apart(reps, aliases))
     built: list[_Built] = []
     for cluster in clusters:
@@ -286,7 +283,7 @@ def build_digest(
         lead_names = {
             fold_name(n)
             for i in cluster
-            for s in prepared[i].parsed[:_LEAD_SENTENCES]
+            for s in readings[i].opening[:LEAD_SENTENCES]
             for n in [*names_in(s), *places_named(s)]
         }
         built.append(
@@ -299,7 +296,7 @@ def build_digest(
                 day=min(days) if (days := [d for i in cluster if (d := items[i].day)]) else None,
             )
         )
-    _related(built, prepared)
+    _related(built, readings)
     ids = _assign_ids(built, known_ids or {})
     stories: list[Story] = []
     left_out: list[str] = []

@@ -56,10 +56,12 @@ def digest_inputs(
             continue
         item_id, _ = review.file(r.brief, article)
         item = review.get(item_id)
+        # the article's reading does not change with an editor's edit: the fresh brief's
+        read = {"reading": r.brief.reading}
         if (approved := review.reviewed_brief(item)) is not None:
-            inputs.append(DigestInput(article, approved, review="approved"))
+            inputs.append(DigestInput(article, approved.model_copy(update=read), "approved"))
         elif include_unreviewed and (draft := review.reviewed_brief(item, approved_only=False)):
-            inputs.append(DigestInput(article, draft, review="unreviewed"))
+            inputs.append(DigestInput(article, draft.model_copy(update=read), "unreviewed"))
         else:
             reason = f"not approved in the review store (status {item.status}, brief {item_id})"
             failures.append(DigestFailure(source_file=r.source, reason=reason))

@@ -174,7 +174,9 @@ class ReviewStore:
         schema) is left as it is."""
         provenance = brief.provenance
         item_id = brief_key(provenance)
-        content = BriefContent.model_validate(brief.model_dump(exclude={"provenance", "gaps"}))
+        content = BriefContent.model_validate(
+            brief.model_dump(exclude={"provenance", "gaps", "reading"})
+        )
         now = _now()
         with self._write() as db:
             if db.execute("SELECT 1 FROM briefs WHERE id = ?", (item_id,)).fetchone():

@@ -8,12 +8,19 @@ Pure: no model, no network, no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Span
 
 from .lang import LANG
 from .nlp import parse
 
-__all__ = ["ACTOR_LABELS", "PLACE_LABELS", "names_in", "places_named"]
+__all__ = ["ACTOR_LABELS", "PLACE_LABELS", "Mention", "mentions", "names_in", "places_named"]
+
+# An entity as the tagger read it: its text, its label, and whether its head word is an
+# adjective ("Venezuelan"). Kept with a brief, it lets names be read again without a parse.
+Mention = tuple[str, str, bool]
+Readable = str | Span | Sequence[Mention]
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -29,12 +36,19 @@ def _clean(text: str) -> str:
     return text
 
 
-def _entities(text: str | Span, labels: frozenset[str]) -> list[str]:
+def mentions(text: str | Span) -> list[Mention]:
+    """Every entity of ``text`` (parsed unless it already is) as a ``Mention``."""
+    span = parse(text) if isinstance(text, str) else text
+    return [(e.text, e.label_, e.root.pos_ == "ADJ") for e in span.ents]
+
+
+def _entities(text: Readable, labels: frozenset[str]) -> list[str]:
     out: dict[str, None] = {}
-    for ent in (parse(text) if isinstance(text, str) else text).ents:
-        if ent.label_ not in labels or ent.root.pos_ == "ADJ":
+    found = mentions(text) if isinstance(text, str | Span) else text
+    for ent_text, label, adjective in found:
+        if label not in labels or adjective:
             continue  # "Venezuelan" in "the Venezuelan army" names nobody by itself
-        name = _clean(ent.text)
+        name = _clean(ent_text)
         low = name.lower()
         if not name or low in LANG.WEEKDAYS or low in LANG.MONTHS or low in LANG.NO_NAME:
             continue
@@ -42,7 +56,7 @@ def _entities(text: str | Span, labels: frozenset[str]) -> list[str]:
     return list(out)
 
 
-def names_in(text: str | Span, *, exclude: str | None = None) -> list[str]:
+def names_in(text: Readable, *, exclude: str | None = None) -> list[str]:
     """People, organisations and groups ``text`` names, first ones first, each once
     (a sentence already parsed is read as it is: no second parse)."""
     names = _entities(text, ACTOR_LABELS)
@@ -51,6 +65,6 @@ def names_in(text: str | Span, *, exclude: str | None = None) -> list[str]:
     return names
 
 
-def places_named(text: str | Span) -> list[str]:
+def places_named(text: Readable) -> list[str]:
     """Places ``text`` names (place entities), first ones first, each once."""
     return _entities(text, PLACE_LABELS)
