@@ -161,3 +161,48 @@ def test_the_feed_reads_back(site: FeedServer, tmp_path: Path) -> None:
 
     body = httpx.get(site.url("/c/feed.rdf")).content
     assert feedparser.parse(body).version == "rss10"
+
+
+def test_killed_while_fetching_nothing_fetched_is_fetched_again(
+    site: FeedServer, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from summarizer.testing.feed_server import Resource, html_page, rss
+
+    from .feedsite import FLOOD_A, RFC822
+
+    paths = [f"/slow/{i}.html" for i in range(8)]
+    site.add("/slow/feed.xml", Resource(rss("Slow Times", [
+        {"title": p, "link": p, "pubDate": RFC822} for p in paths
+    ]), content_type="application/rss+xml"))  # fmt: skip
+    for i, p in enumerate(paths):
+        site.add(p, Resource(html_page(f"Story {i}", [f"Story number {i}.", *FLOOD_A]), delay=0.4))
+    store = tmp_path / "feeds.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMARIZER_")}
+    cmd = [sys.executable, "-m", "summarizer", "fetch", site.url("/slow/feed.xml"),
+           "--store", str(store), "--per-host", "1"]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while sum(site.hits(p) for p in paths) < 4:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        assert time.monotonic() < deadline, "the fetch never reached the pages"
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(store) as db:
+        saved = {row[0] for row in db.execute("SELECT link FROM pages WHERE status = 'ok'")}
+    assert 2 <= len(saved) < len(paths)  # killed halfway
+    before = {p: site.hits(p) for p in paths}
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    for p in paths:
+        again = site.hits(p) - before[p]
+        # a page saved before the kill is not asked for again; every other one is, once
+        assert again == (0 if site.url(p) in saved else 1), p
+    assert len(FeedStore(store).articles()) == len(paths)
