@@ -75,7 +75,10 @@ def test_the_day_from_feeds_then_nothing_twice(site: FeedServer, tmp_path: Path)
     # briefs for spreadsheets
     rows = (folder / "briefs.csv").read_text().splitlines()
     assert rows[0].startswith("source,article_id,outlet") and len(rows) == 5
-    assert len((folder / "briefs.jsonl").read_text().splitlines()) == 4
+    lines = [json.loads(line) for line in (folder / "briefs.jsonl").read_text().splitlines()]
+    assert len(lines) == 4
+    # each brief carries its article's reading, so the digest parsed none of them
+    assert all(line["reading"]["lead"] and line["reading"]["opening"] for line in lines)
     # filed as drafts in the review store; the digest uses them marked unreviewed
     assert all(s.review == "unreviewed" for st in digest.stories for s in st.sources)
 

@@ -435,3 +435,26 @@ def test_an_editor_can_keep_two_articles_apart() -> None:
     assert len(build_digest(inputs).stories) == 1
     rules = AliasRules(apart=[[shot.id, arrest.source]])
     assert len(build_digest(inputs, aliases=rules).stories) == 2
+
+
+@pytest.mark.parametrize("run", ["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"])
+def test_the_reading_a_brief_carries_gives_the_digest_its_article_gives(run: str) -> None:
+    """Briefs made before schema 1.3.0 carry no reading: the digest reads their articles
+    itself. A brief made now carries it: the digest must come out the same, parsing
+    nothing (so a digest of thousands of briefs costs no spaCy time)."""
+    from unittest import mock
+
+    from summarizer.prepared import PreparedArticle
+    from summarizer.reading import read_article
+
+    bare = recorded_inputs(run)
+    assert all(x.brief.reading is None for x in bare)
+    read = [
+        DigestInput(x.article, x.brief.model_copy(
+            update={"reading": read_article(PreparedArticle(x.article))}
+        ))
+        for x in bare
+    ]  # fmt: skip
+    expected = build_digest(bare).model_dump()
+    with mock.patch("summarizer.digest.build.read_article", side_effect=AssertionError):
+        assert build_digest(read).model_dump() == expected
