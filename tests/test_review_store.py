@@ -76,8 +76,10 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def store(location: str) -> ReviewStore:
-    return ReviewStore(location)
+def store(location: str) -> Iterator[ReviewStore]:
+    store = ReviewStore(location)
+    yield store
+    store.close()
 
 
 def _filed(store: ReviewStore) -> str:

@@ -292,9 +292,13 @@ class _Job:
         rounds = self._round_summarizer()
         for a in articles:
             self.custom[a.id] = self.summarizer.cache_key(rounds.prepare(a)).digest()
-        while True:
+        remaining = list(articles)
+        while remaining:
             self.recorder.pending.clear()
-            await rounds.brief_all(articles, concurrency=4)
+            await rounds.brief_all(remaining, concurrency=4)
+            # an article with no question pending is done: briefed, or failed for good
+            waiting = {p.item_id for p in self.recorder.pending.values()}
+            remaining = [a for a in remaining if a.id in waiting]
             open_batches = self.state.open_batches()
             if open_batches:
                 for batch in open_batches:
@@ -505,6 +509,13 @@ def brief_batch(
         asyncio.run(job.run(articles))
         final = summarizer.caller
         summarizer.caller = job.recorder  # type: ignore[assignment]
+        # the articles as the rounds read them: parsed once for the whole job
+        own = summarizer.prepare
+
+        def prepare(article: Article) -> PreparedArticle:
+            return job.prepared.get(article.id) or own(article)
+
+        summarizer.prepare = prepare  # type: ignore[method-assign]
         if on_start is not None:
             on_start(found.items)
         results = asyncio.run(summarizer.brief_all(found.items, concurrency=4, on_result=on_result))

@@ -8,6 +8,7 @@ seam between it and the two databases, and nothing outside it knows which one is
   a version check and the write it guards cannot interleave with another editor's
   (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a transaction-scoped advisory lock, the
   same one for every writer of the store).
+- ``close()``: let go of held connections (PostgreSQL's pool; reopened on use).
 - ``dialect`` and ``json_text(column, key)``: the two places where the SQL differs
   (the migrations' DDL and triggers; reading one key of a JSON column).
 
@@ -44,6 +45,8 @@ class Database(Protocol):
     def write(self) -> Any: ...  # a context manager yielding a Conn, in one transaction
 
     def json_text(self, column: str, key: str) -> str: ...
+
+    def close(self) -> None: ...
 
 
 def is_server_url(location: str | Path) -> bool:
@@ -84,6 +87,9 @@ class SQLiteDatabase:
         finally:
             db.close()
 
+    def close(self) -> None:
+        pass  # a connection per use: nothing held open
+
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         with self.connect() as db:
@@ -110,29 +116,53 @@ class _PostgresConn:
 
 
 class PostgresDatabase:
+    """A PostgreSQL store; connections come from a small pool (``psycopg_pool``), opened
+    on first use, so an editor's click does not pay for a new connection."""
+
     dialect: Dialect = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 4) -> None:
         self.url = url
         self.location = display_location(url)
+        self._pool_size = pool_size
+        self._pool: Any = None
+
+    def _connections(self) -> Any:
+        if self._pool is None:
+            from psycopg.rows import dict_row
+            from psycopg_pool import ConnectionPool
+
+            self._pool = ConnectionPool(
+                self.url,
+                min_size=1,
+                max_size=self._pool_size,
+                kwargs={"autocommit": True, "row_factory": dict_row},
+                open=False,
+            )
+            self._pool.open(wait=True, timeout=10)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     @contextmanager
     def connect(self) -> Iterator[_PostgresConn]:
         import psycopg
-        from psycopg.rows import dict_row
+        from psycopg_pool import PoolTimeout
 
         try:
-            conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
-        except psycopg.OperationalError as exc:
+            pool = self._connections()
+            with pool.connection() as conn:
+                yield _PostgresConn(conn)
+        except (psycopg.OperationalError, PoolTimeout) as exc:
             from ..errors import ReviewError
 
+            self.close()
             raise ReviewError(
                 f"cannot reach the review store {self.location}: {exc}".strip()
             ) from exc
-        try:
-            yield _PostgresConn(conn)
-        finally:
-            conn.close()
 
     @contextmanager
     def write(self) -> Iterator[_PostgresConn]:

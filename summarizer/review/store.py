@@ -132,6 +132,10 @@ class ReviewStore:
             " JOIN versions c ON c.brief_id = b.id AND c.number = b.current_version"
         )
 
+    def close(self) -> None:
+        """Let go of the connections held (a PostgreSQL store's pool); reopened on use."""
+        self._db.close()
+
     def _connect(self) -> Any:
         return self._db.connect()
 
