@@ -458,7 +458,11 @@ class BriefContent(_Model):
         words = len(self.summary.split())
         if words > 90:
             problems.append(f"summary has {words} words; at most 90")
-        count = summary_sentences(self.summary)
+        source = _source(info)
+        # Counting sentences takes the parser: done when an answer or an edit is checked
+        # against its article, not each time a stored brief (checked when it was made)
+        # is read back from the cache or a file.
+        count = summary_sentences(self.summary) if source is not None else 1
         if not 1 <= count <= 4:
             problems.append(f"summary has {count} sentence(s); write 1 to 4")
         if self.sub_event_type not in EVENT_TAXONOMY[self.event_type]:
@@ -467,7 +471,6 @@ class BriefContent(_Model):
                 f"sub_event_type {self.sub_event_type!r} does not belong to event_type "
                 f"{self.event_type!r}; choose one of: {allowed}"
             )
-        source = _source(info)
         if source is not None:
             for field in ("headline", "summary"):
                 missing = unsupported_numbers(getattr(self, field), source)
