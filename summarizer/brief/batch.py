@@ -34,8 +34,8 @@ import dataclasses
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ from ..llm.batch import BatchEndpoint, BatchInfo, check_answer, reask_body, requ
 from ..llm.call import CallParams, CallResult, CallUsage, Message
 from ..llm.pricing import estimate_cost
 from ..prepared import PreparedArticle
+from ..sqlite import connect, immediate
 from .cache import BriefCache, CacheKey
 from .pipeline import build_summarizer
 from .results import BriefResult, RunSummary
@@ -103,25 +104,15 @@ class _State:
     """The job's record (see the module docstring)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = connect(path)
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
         self._db.close()
 
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return immediate(self._db)
 
     def has_job(self) -> bool:
         return self._db.execute("SELECT 1 FROM requests LIMIT 1").fetchone() is not None

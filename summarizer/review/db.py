@@ -25,6 +25,9 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
+from ..sqlite import connect as sqlite_connect
+from ..sqlite import immediate
+
 __all__ = ["Conn", "Database", "display_location", "is_server_url", "open_database"]
 
 Dialect = Literal["sqlite", "postgresql"]
@@ -71,16 +74,12 @@ class SQLiteDatabase:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.location = str(self.path)
-        with self.connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         # Autocommit mode; every change opens its own BEGIN IMMEDIATE (``write``).
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        db.row_factory = sqlite3.Row
+        db = sqlite_connect(self.path)
         db.execute("PRAGMA foreign_keys=ON")
         try:
             yield db
@@ -92,14 +91,8 @@ class SQLiteDatabase:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        with self.connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        with self.connect() as db, immediate(db):
+            yield db
 
     def json_text(self, column: str, key: str) -> str:
         return f"json_extract({column}, '$.{key}')"
