@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     user_agent: str | None = Field(
         None, description="User-Agent for fetching feeds and pages; default names summarizer"
     )
+    review_secret: SecretStr | None = Field(
+        None,
+        description="the key signing the review page's session and CSRF cookies; give every "
+        "server of one review page the same (default: a new one per process)",
+    )
     review_editors: dict[str, str] = Field(
         default_factory=dict,
         description='editor name -> sign-in token for the review page, JSON {"name": "token"}',

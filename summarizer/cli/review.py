@@ -226,7 +226,8 @@ def serve(review_db: str | None, host: str, port: int, story_ids: Path | None) -
             "Use HTTPS in front of it and strong editor tokens.",
             err=True,
         )
-    app = create_app(store, editors=editors, story_ids=stories)
+    secret = settings.review_secret.get_secret_value() if settings.review_secret else None
+    app = create_app(store, editors=editors, story_ids=stories, secret=secret)
     click.echo(f"Review page: http://{host}:{port}/  (store {store.path})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     sys.exit(EXIT_OK)
