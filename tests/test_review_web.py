@@ -225,3 +225,23 @@ def test_a_short_editor_token_is_refused_at_start(store: ReviewStore) -> None:
 
     with pytest.raises(ReviewError, match="too short to resist guessing for carol"):
         create_app(store, editors={**EDITORS, "carol": "carol123"})
+
+
+def test_a_sign_in_holds_on_every_server_sharing_the_secret(store: ReviewStore) -> None:
+    """Two servers of one review page (one store, one SUMMARIZER_REVIEW_SECRET): signed
+    in on one, an editor is signed in on the other; with another secret, not."""
+    secret = "one-secret-for-every-server-of-the-page"
+    with (
+        LiveServer(store, secret=secret) as first,
+        LiveServer(store, secret=secret) as second,
+        LiveServer(store, secret="another-secret-entirely-here") as third,
+    ):
+        with httpx.Client(base_url=first) as client:
+            token = _csrf(client)
+            signed = client.post(
+                "/login", data={"editor": "alice", "token": EDITORS["alice"], "csrftoken": token}
+            )
+            assert signed.status_code == 303
+            cookies = client.cookies
+        assert httpx.get(second + "/", cookies=cookies).status_code == 200
+        assert httpx.get(third + "/", cookies=cookies).status_code == 303  # to sign-in
