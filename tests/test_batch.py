@@ -138,3 +138,25 @@ def test_resume_without_a_job_says_so(tmp_path: Path) -> None:
 
     with FakeOpenAI() as fake, pytest.raises(UsageError, match="nothing to resume"):
         brief_batch([_folder(tmp_path, 1)], fake_settings(fake, tmp_path / "c"), resume=True)
+
+
+def test_an_endpoint_without_the_batch_api_is_named(tmp_path: Path) -> None:
+    from summarizer.config import Settings
+    from summarizer.errors import BackendError
+    from summarizer.testing.feed_server import FeedServer
+
+    folder = _folder(tmp_path, 1)
+    with FeedServer() as site:  # answers 404 to everything
+        settings = Settings(backend="openai", base_url=site.url("/v1"), model="m",
+                            api_key="x", cache_dir=tmp_path / "c", transport_retries=0)  # fmt: skip
+        with pytest.raises(BackendError, match=r"the upload of .*127\.0\.0\.1.* Batch API"):
+            brief_batch([folder], settings)
+
+
+def test_the_embedded_model_is_refused_for_batch(tmp_path: Path) -> None:
+    from summarizer.config import Settings
+    from summarizer.errors import UsageError
+
+    settings = Settings(backend="local", cache_dir=tmp_path / "c")
+    with pytest.raises(UsageError, match="needs an endpoint with the Batch API"):
+        brief_batch([_folder(tmp_path, 1)], settings)

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from ..errors import BackendError
 from .backend import Backend
 from .call import CallParams, Message, _instructor_mode, _ValidationContext, _wrapped, map_error
 
@@ -133,8 +135,32 @@ def _info(batch: Any) -> BatchInfo:
     )
 
 
+@contextmanager
+def _endpoint_call(backend: Backend, what: str) -> Iterator[None]:
+    """An ``openai`` failure of a files or batches call as a ``BackendError`` naming the
+    call and the endpoint."""
+    import openai
+
+    where = getattr(backend, "base_url", None) or "the endpoint"
+    try:
+        yield
+    except openai.APIStatusError as exc:
+        body = exc.response.text[:300] if exc.response is not None else ""
+        raise BackendError(
+            f"{where} refused {what} (HTTP {exc.status_code}): {body}; does it offer "
+            "the Batch API (/v1/files, /v1/batches)?",
+            status_code=exc.status_code,
+            body=body,
+        ) from exc
+    except openai.OpenAIError as exc:
+        raise BackendError(
+            f"{what} at {where} failed: {exc} (does it offer the Batch API?)"
+        ) from exc
+
+
 class BatchEndpoint:
-    """The backend's files and batches endpoints (through its ``openai`` client)."""
+    """The backend's files and batches endpoints (through its ``openai`` client); a
+    failure is a ``BackendError`` naming the call."""
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
@@ -142,27 +168,31 @@ class BatchEndpoint:
     async def upload(self, lines: Sequence[dict[str, Any]], name: str) -> str:
         client = await self.backend.client()
         data = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
-        uploaded = await client.files.create(file=(name, data.encode("utf-8")), purpose="batch")
+        with _endpoint_call(self.backend, f"the upload of {name}"):
+            uploaded = await client.files.create(file=(name, data.encode("utf-8")), purpose="batch")
         return str(uploaded.id)
 
     async def create(self, file_id: str, metadata: dict[str, str]) -> BatchInfo:
         client = await self.backend.client()
-        batch = await client.batches.create(
-            input_file_id=file_id,
-            endpoint="/v1/chat/completions",
-            completion_window="24h",
-            metadata=metadata,
-        )
+        with _endpoint_call(self.backend, f"creating a batch of {file_id}"):
+            batch = await client.batches.create(
+                input_file_id=file_id,
+                endpoint="/v1/chat/completions",
+                completion_window="24h",
+                metadata=metadata,
+            )
         return _info(batch)
 
     async def retrieve(self, batch_id: str) -> BatchInfo:
         client = await self.backend.client()
-        return _info(await client.batches.retrieve(batch_id))
+        with _endpoint_call(self.backend, f"polling batch {batch_id}"):
+            return _info(await client.batches.retrieve(batch_id))
 
     async def find(self, file_id: str) -> BatchInfo | None:
         """The batch made from ``file_id``, if one was (newest first, one page)."""
         client = await self.backend.client()
-        page = await client.batches.list(limit=100)
+        with _endpoint_call(self.backend, "listing batches"):
+            page = await client.batches.list(limit=100)
         for batch in page.data:
             if batch.input_file_id == file_id:
                 return _info(batch)
@@ -170,5 +200,6 @@ class BatchEndpoint:
 
     async def lines(self, file_id: str) -> list[dict[str, Any]]:
         client = await self.backend.client()
-        content = await client.files.content(file_id)
+        with _endpoint_call(self.backend, f"downloading {file_id}"):
+            content = await client.files.content(file_id)
         return [json.loads(line) for line in content.text.splitlines() if line.strip()]
