@@ -46,6 +46,7 @@ from .text.sentences import sentences
 __all__ = [
     "EVENT_TAXONOMY",
     "SCHEMA_VERSION",
+    "STORED",
     "Actor",
     "BriefContent",
     "CasualtyClaim",
@@ -167,6 +168,16 @@ SubEventType = Literal[
 
 def _source(info: ValidationInfo) -> GroundingSource | None:
     return source_from(info.context)
+
+
+# The validation context of a brief read back from where this tool stored it (the brief
+# cache): it was checked when it was made, so the checks that need the parser are not
+# run again.
+STORED: dict[str, bool] = {"stored": True}
+
+
+def _stored(info: ValidationInfo) -> bool:
+    return isinstance(info.context, dict) and info.context.get("stored") is True
 
 
 def _ground(value: str, info: ValidationInfo) -> str:
@@ -459,10 +470,9 @@ class BriefContent(_Model):
         if words > 90:
             problems.append(f"summary has {words} words; at most 90")
         source = _source(info)
-        # Counting sentences takes the parser: done when an answer or an edit is checked
-        # against its article, not each time a stored brief (checked when it was made)
-        # is read back from the cache or a file.
-        count = summary_sentences(self.summary) if source is not None else 1
+        # Counting sentences takes the parser: not done again each time a brief stored
+        # by this tool (checked when it was made) is read back (``STORED`` context).
+        count = summary_sentences(self.summary) if not _stored(info) else 1
         if not 1 <= count <= 4:
             problems.append(f"summary has {count} sentence(s); write 1 to 4")
         if self.sub_event_type not in EVENT_TAXONOMY[self.event_type]:

@@ -28,7 +28,7 @@ from typing import Any
 import diskcache
 from pydantic import ValidationError
 
-from ..schema import SCHEMA_VERSION, EventBrief
+from ..schema import SCHEMA_VERSION, STORED, EventBrief
 
 __all__ = ["BriefCache", "CacheKey", "CacheStats"]
 
@@ -73,7 +73,7 @@ class BriefCache:
         if raw is None:
             return None
         try:
-            return EventBrief.model_validate_json(raw)
+            return EventBrief.model_validate_json(raw, context=STORED)
         except ValidationError:
             # Written by an incompatible version despite the key: treat as a miss.
             return None
