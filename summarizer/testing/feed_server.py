@@ -103,6 +103,11 @@ class FeedServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
+            def do_POST(self) -> None:  # answered as a GET: a site, not an API
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                self.do_GET()
+
             def do_GET(self) -> None:
                 path = self.path
                 resource = server._next(path) or Resource(
