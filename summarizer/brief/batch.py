@@ -493,12 +493,13 @@ def brief_batch(
         state.close()
         raise UsageError(f"nothing to resume: no batch job recorded in {state.path}")
     summarizer = build_summarizer(settings)
-    if summarizer.backend.name == "local":
+    if not summarizer.backend.capabilities.batch_api:
         state.close()
         summarizer.backend.close()
         raise UsageError(
             "--batch needs an endpoint with the Batch API (OpenAI, or a server offering "
-            "/v1/files and /v1/batches); the embedded model answers live: run without --batch"
+            f"/v1/files and /v1/batches); the {summarizer.backend.name} backend answers live "
+            "only: run without --batch"
         )
     found = scan(paths, max_bytes=settings.max_article_bytes)
     articles = [i for i in found.items if isinstance(i, Article)]

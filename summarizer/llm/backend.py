@@ -44,6 +44,9 @@ class Capabilities:
     # Whether tokens cost money; a backend that does not is reported as $0 even for a
     # model missing from the price table.
     priced: bool = True
+    # Whether it may offer the Batch API (files and batches endpoints): an endpoint may,
+    # the embedded server answers live only.
+    batch_api: bool = True
 
 
 class Backend(Protocol):

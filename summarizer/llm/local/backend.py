@@ -29,7 +29,9 @@ __all__ = ["LOCAL_CAPABILITIES", "LocalBackend", "describe_local_models", "local
 
 # Grammar-constrained choices (llama.cpp compiles the schema's enums into its grammar);
 # one request at a time (two cores decode one request; more only queue); free.
-LOCAL_CAPABILITIES = Capabilities(grammar_choices=True, concurrency=1, priced=False)
+LOCAL_CAPABILITIES = Capabilities(
+    grammar_choices=True, concurrency=1, priced=False, batch_api=False
+)
 
 
 def local_extra_installed() -> bool:
