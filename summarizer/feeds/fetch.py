@@ -38,7 +38,6 @@ class FetchReport:
     new_entries: int = 0
     pages_fetched: int = 0
     pages_unchanged: int = 0
-    fetched_links: list[str] = field(default_factory=list)
     failures: list[FetchError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -93,7 +92,6 @@ async def _page(
         last_modified=fetched.last_modified,
     )
     report.pages_fetched += 1
-    report.fetched_links.append(p.link)
     emit("page", p.link, "new")
 
 

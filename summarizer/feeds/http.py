@@ -120,7 +120,7 @@ class Fetcher:
         )
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._robots: dict[str, RobotFileParser | str] = {}
-        self._robots_lock = asyncio.Lock()
+        self._robots_locks: dict[str, asyncio.Lock] = {}  # one per host: read once each
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -216,7 +216,7 @@ class Fetcher:
     async def _check_robots(self, url: str) -> None:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        async with self._robots_lock:
+        async with self._robots_locks.setdefault(origin, asyncio.Lock()):
             if origin not in self._robots:
                 self._robots[origin] = await self._read_robots(origin)
         rules = self._robots[origin]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -225,16 +224,16 @@ class FeedStore:
             "SELECT link, error FROM pages WHERE status != 'ok' ORDER BY link"
         ).fetchall()
 
-    def pages(self, links: Sequence[str] | None = None) -> list[StoredPage]:
-        """Every page with text (or those of ``links``), with its first feed's metadata."""
+    def pages(self) -> list[StoredPage]:
+        """Every page with text, with the metadata of the feed that lists it (below),
+        oldest first."""
         rows = self._db.execute(
             "SELECT p.link, e.feed_url, f.title, COALESCE(e.title, p.title),"
             " COALESCE(e.author, p.author), e.published, p.published, e.first_seen,"
             " p.canonical_url, p.text, p.sitename"
             " FROM pages p JOIN entries e ON e.link = p.link JOIN feeds f ON f.url = e.feed_url"
-            " WHERE p.status = 'ok' ORDER BY e.first_seen, p.link"
+            " WHERE p.status = 'ok'"
         ).fetchall()
-        wanted = set(links) if links is not None else None
         # A page listed by several feeds takes the metadata of the feed closest to it
         # (the longest common start of host and path: the outlet's own section feed
         # before another outlet's), then of the feed that listed it first.
@@ -242,7 +241,7 @@ class FeedStore:
         out: dict[str, StoredPage] = {}
         for (link, feed_url, outlet, title, author, entry_published, page_published,
              first_seen, canonical, text, sitename) in rows:  # fmt: skip
-            if link in out or (wanted is not None and link not in wanted):
+            if link in out:
                 continue
             published = (
                 datetime.fromisoformat(entry_published).date()
