@@ -297,37 +297,38 @@ async def run(
 
 
 def first_choice_rows(every: int) -> list[tuple[Any, Any, str]]:
-    """What the code offers, taken as if the model chose the first of each offer."""
+    """The briefs the pipeline's own code builds (``QuestionsStrategy.run``, every check
+    and every rule) when each question is answered with the first choice it offers and
+    the wording question is not answered: the rules alone, no model."""
+    import typing
+
     from summarizer.brief import extraction as ex
+    from summarizer.brief.strategies import QuestionsStrategy
+    from summarizer.errors import OutputValidationError
     from summarizer.ingest import Article, load_articles
     from summarizer.prepared import PreparedArticle
 
+    def first(annotation: Any) -> Any:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if typing.get_origin(annotation) is typing.Literal:
+            return args[0]
+        literal = next((a for a in args if typing.get_origin(a) is typing.Literal), None)
+        return typing.get_args(literal)[0] if literal is not None else None
+
+    async def ask(messages: Any, model: Any, *, max_tokens: int | None = None) -> Any:
+        if not issubclass(model, ex.Facts):
+            raise OutputValidationError("first-choice: the wording question is not answered")
+        answer = {n: first(f.annotation) for n, f in model.model_fields.items() if n != "what"}
+        return model.model_validate({**answer, "what": ""}, context=prepared.context)
+
     golds = [json.loads(line) for line in open(DEVSET / "gold.jsonl")]
     articles = [a for a in load_articles([DEVSET / "articles.jsonl"]) if isinstance(a, Article)]
+    strategy = QuestionsStrategy()
     rows = []
     for gold, article in list(zip(golds, articles, strict=True))[::every]:
         prepared = PreparedArticle(article)
-        o = ex.offer(prepared)
-        actors = []
-        if o.doers:
-            actors.append({"name": o.doers[0], "role": "perpetrator"})
-        if o.targets:
-            actors.append({"name": o.targets[0], "role": o.patient_role})
-        actors += [{"name": d, "role": "perpetrator"} for d in o.more_doers]
-        actors += [{"name": n, "role": r} for n, r in o.more_patients]
-        summary = ex.lead_summary(prepared, o.event) or ex.lead_only(prepared, o.event)
-        brief = {
-            "actors": actors[: ex.MAX_ACTORS],
-            "location": {
-                "place": o.places[0] if o.places else None,
-                "region": o.places[1] if len(o.places) > 1 else None,
-            },
-            "weapons": list(o.weapons),
-            "headline": "",
-            "summary": " ".join(summary),
-            "casualties": [],
-        }
-        rows.append((gold, brief, article.text))
+        brief = asyncio.run(strategy.run(prepared, ask))
+        rows.append((gold, brief.model_dump(mode="json"), article.text))
     return rows
 
 

@@ -19,7 +19,7 @@ from functools import cache
 
 from .text.normalize import fold
 
-__all__ = ["GeoPlace", "country_of_place", "is_country", "resolve_place"]
+__all__ = ["GeoPlace", "country_named", "country_of_place", "is_country", "resolve_place"]
 
 # Names newsrooms use for countries besides GeoNames' own.
 _COUNTRY_ALIASES = {
@@ -109,6 +109,21 @@ def resolve_place(place: str) -> GeoPlace | None:
 
 def is_country(name: str) -> bool:
     return fold(name).strip(" .") in _gazetteer()[1]
+
+
+def country_named(country: str, text: str) -> bool:
+    """Whether ``text`` names ``country``: its name or a newsroom alias, as whole words
+    ("Britain" names the United Kingdom). A short alias counts only as written in
+    capitals ("US", "U.S.", "UK"), never the pronoun "us"."""
+    names = {country, *(a for a, n in _COUNTRY_ALIASES.items() if n == country)}
+    folded = f" {fold(text)} "
+    for name in names:
+        if len(name.strip(".")) > 3:
+            if re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", folded):
+                return True
+        elif re.search(rf"(?<!\w){re.escape(name.upper())}(?!\w)", text):
+            return True
+    return False
 
 
 def country_of_place(place: str) -> str | None:

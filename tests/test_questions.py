@@ -112,7 +112,9 @@ def test_questions_build_a_grounded_brief_and_reask_an_invented_name(tmp_path: P
     assert (brief.event_type, brief.sub_event_type) == ("Violence against civilians", "Attack")
     assert brief.date.value is not None and brief.date.value.isoformat() == "2025-03-11"
     assert brief.date.evidence is not None and "Tuesday" in brief.date.evidence
-    assert (brief.location.place, brief.location.country) == ("Tegucigalpa", "Honduras")
+    # the town as written; no country, which this article never names (the schema's
+    # country is the one stated, not the gazetteer's guess)
+    assert (brief.location.place, brief.location.country) == ("Tegucigalpa", None)
     # who did what to whom, as the parse reads it: the police officers were the victims
     roles = {(a.role, a.name) for a in brief.actors}
     assert {("perpetrator", "Gunmen"), ("victim", "two police officers")} <= roles
@@ -251,3 +253,23 @@ def test_a_rule_change_rebuilds_the_brief_from_cached_answers(
     assert again.brief.provenance.rules_version == "changed-rules"
     assert again.brief.provenance.answers_reused == 1
     assert again.brief.actors == first.brief.actors
+
+
+def test_a_country_is_given_where_the_article_names_it(tmp_path: Path) -> None:
+    """The same event, the country named in a later sentence: the brief states it, by
+    the gazetteer's name for it; the pronoun 'us' names no country, 'U.S.' does."""
+    from summarizer.brief.extraction import Extraction, to_brief_content
+    from summarizer.geo import country_named
+
+    text = ARTICLE.replace("the north of the country", "the north of Honduras")
+    prepared = PreparedArticle(parse_text(text, "other-news/tegucigalpa.txt"))
+    answers = Extraction(
+        event=1, event_type=("Violence against civilians", "Attack"),
+        headline="Gunmen kill two police officers", summary=[prepared.numbered[0]],
+        place="Tegucigalpa",
+    )  # fmt: skip
+    assert to_brief_content(answers, prepared).location.country == "Honduras"
+    assert country_named("United States", "Officials in the U.S. said")
+    assert country_named("United Kingdom", "in Britain today")
+    assert not country_named("United States", "they told us nothing")
+    assert not country_named("Honduras", ARTICLE)

@@ -186,3 +186,42 @@ def test_a_place_is_a_run_of_the_text_not_words_gathered_across_a_separator() ->
     for sent in doc.sents:
         for place in places_in(sent):
             assert place in sent.text and "|" not in place
+
+
+def test_encyclopedia_text_headings_and_reference_marks() -> None:
+    """Text copied from a wiki page: a section heading glued between paragraphs is a
+    break, never words of a sentence; a reference mark is not part of a name."""
+    text = (
+        "The market bombing killed 9 people in Tarvos.==Background==The market was the "
+        "largest in the province.==Victims==Among the dead was teacher Ana Petrova[12]."
+    )
+    texts = [s.text for s in sentences(text)]
+    assert texts[0] == "The market bombing killed 9 people in Tarvos."
+    assert not any("==" in t for t in texts) and all(t in text for t in texts)
+    r = _roles("Technical Sergeant Joseph Lemm[901] was killed in the blast near Bagram.")
+    assert r.patients == ("Technical Sergeant Joseph Lemm",)
+
+
+def test_a_dateline_with_its_country_and_day_glued_to_a_title() -> None:
+    title = "Five rebels killed in ambush in ChadNDJAMENA, Chad, Feb. 9 (Xinhua) -- Five rebels"
+    text = title + " were killed in an army ambush near the border on Sunday."
+    texts = [s.text for s in sentences(text)]
+    assert texts == [
+        "Five rebels killed in ambush in Chad",
+        "Five rebels were killed in an army ambush near the border on Sunday.",
+    ]
+    assert strip_dateline("kigali, rwanda, jan. 4 (xinhua) -- two guards were shot dead.")[1] > 0
+
+
+def test_passive_through_coordination_and_a_light_verb_target() -> None:
+    # "assaulted" shares "being": passive, so the clause's subject is not its doer
+    text = "The survey measured the risk of being robbed, beaten or assaulted."
+    roles = event_roles(nlp.parse(text)[:])
+    assert [r.predicate for r in roles] == ["beaten", "assaulted"]
+    assert not any(r.agents for r in roles)
+    # a participle after a noun is passive too: the noun is who suffered it
+    r = _roles("Seven soldiers killed in the ambush were buried on Sunday.")
+    assert (r.agents, r.patients) == ((), ("Seven soldiers",))
+    # "carried out airstrikes on X": the parser hangs "on X" on the verb
+    r = _roles("Flames rose after the air force carried out airstrikes on two clinics in Idlib.")
+    assert r.agents == ("air force",) and r.patients == ("two clinics",)

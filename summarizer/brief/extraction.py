@@ -48,7 +48,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..geo import country_of_place, is_country
+from ..geo import country_named, country_of_place, is_country
 from ..grounding import extract_toll, fold, recent_day
 from ..prepared import PreparedArticle, prepared_from
 from ..schema import BriefContent, Gap, summary_sentences, unsupported_numbers
@@ -726,6 +726,11 @@ def to_brief_content(x: Extraction, prepared: PreparedArticle) -> BriefContent:
         country, region = country or country_of_place(region), None
     if country is None and region:
         country = country_of_place(region)
+    if country and not country_named(country, f"{article.title or ''}\n{article.text}"):
+        # The schema's country is the one the article states: the gazetteer's country
+        # of a town the article names is an inference (the digest makes it to gate
+        # its stories), not a fact of the brief.
+        country = None
     precision = "city" if place else "region" if region else "country" if country else "unknown"
 
     actors = []

@@ -121,16 +121,20 @@ def _item(brief: EventBrief, article: Article, reading: Reading) -> StoryItem:
     for actor in brief.actors:
         if actor.role in _KEY_ROLES:
             keys.add("name:" + fold_name(actor.name))
-    if loc.country:
-        keys.add("country:" + fold_name(loc.country))
+    place = resolve_place(loc.place) if loc.place else None
+    # The brief states a country only where the article names it; a town the gazetteer
+    # knows still says which country the story is in, for the gates.
+    country = loc.country or (place.country if place is not None else None)
+    if country:
+        keys.add("country:" + fold_name(country))
     return StoryItem(
         event_day=brief.date.value,
         published=article.published,
         window_days=EVENT_WINDOW_DAYS,
-        country=fold_name(loc.country) if loc.country else None,
+        country=fold_name(country) if country else None,
         place_words=place_words,
         keys=frozenset(keys),
-        place=resolve_place(loc.place) if loc.place else None,
+        place=place,
         names=names,
     )
 

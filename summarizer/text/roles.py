@@ -16,6 +16,7 @@ Pure: no model, no network, no I/O. Nothing here knows any particular story.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -35,6 +36,7 @@ _WHERE = {"in", "at", "near", "outside", "inside", "across", "into", "around", "
 _CUT = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "det",
         "predet", "case", "mark", "advmod", "npadvmod", "parataxis"}  # fmt: skip
 MAX_PHRASE = 80  # the brief's limit on a name
+_NOTE_MARK = re.compile(r"\[\d+\]?.*$")
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ def phrase(token: Token) -> str | None:
     while hi > token.i and any(i not in keep for i in range(token.i + 1, hi + 1)):
         hi -= 1
     words = doc[lo : hi + 1]
-    text = words.text.strip(" ,.;:'\"“”‘’()-—")
+    # a reference mark glued to a name as encyclopedia text has it ("McBride[900]")
+    text = _NOTE_MARK.sub("", words.text).strip(" ,.;:'\"“”‘’()-—")
     if len(text) > MAX_PHRASE:
         text = token.text
     return text or None
@@ -294,15 +297,37 @@ def _shared_subject(verb: Token) -> list[Token]:
     return []
 
 
+def _passive(verb: Token) -> bool:
+    """Whether ``verb`` is passive, itself or as a verb coordinated with a passive one
+    ("the chances of being raped, robbed, or assaulted")."""
+    t = verb
+    for _ in range(4):
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children):
+            return True
+        if t.tag_ == "VBN" and t.dep_ == "acl":  # "soldiers killed in the attack"
+            return True
+        if t.dep_ != "conj" or t.head is t or t.tag_ != "VBN":
+            return False
+        t = t.head
+    return False
+
+
 def _roles_of(pred: Token, sent: Span) -> EventRoles:
     lemma = _lemma(pred)
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
+    passive = _passive(pred)
     if pred.pos_ == "NOUN":
         agent_tokens = _noun_agents(pred)
         patient_tokens = _pobjs(pred, ["on", "against", "targeting", "of"])
+        if not patient_tokens and pred.dep_ == "dobj" and _lemma(pred.head) in LANG.LIGHT_VERBS:
+            # "carried out airstrikes on two hospitals": the parser hangs "on" on the verb
+            patient_tokens = _pobjs(pred.head, ["on", "against"])
     elif lemma in LANG.SUFFER_VERBS:
         agent_tokens = _pobjs(pred, ["by"])
         patient_tokens = _children(pred, "nsubj")
+    elif pred.tag_ == "VBN" and pred.dep_ == "acl" and pred.head.pos_ in ("NOUN", "PROPN"):
+        # a participle set after a noun is passive: "soldiers killed in the attack"
+        agent_tokens = _pobjs(pred, ["by"])
+        patient_tokens = [pred.head]
     elif passive or (pred.tag_ == "VBN" and pred.dep_ == "conj" and _shared_subject(pred)):
         agent_tokens = _pobjs(pred, ["by"])
         patient_tokens = _children(pred, "nsubjpass") or _shared_subject(pred)

@@ -41,10 +41,14 @@ _AGENCY = r"\([A-Za-z][\w .&'’-]{1,40}\)"
 _CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Z.'’-]+){0,3}"
 _DAY = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,\s*\d{4})?"
 _PLACE_DAY = rf"[A-Z][\w .'’-]{{1,40}},\s+{_DAY}"
-_LOWER_PLACE = r"[a-z][a-z.'’-]+(?:[ ,]+[a-z][a-z.'’-]+){0,3}"
-# "BOSTON —", "WASHINGTON (Reuters) -", "Lagos, March 3:", "(AP) —", "kabul (ap) —".
+_LOWER_PLACE = r"[a-z][a-z.'’-]+(?:[ ,]+[a-z0-9][a-z0-9.'’-]*){0,5}"
+# ", Afghanistan" after a place in capitals
+_MORE_PLACE = r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})*"
+# "BOSTON —", "WASHINGTON (Reuters) -", "Lagos, March 3:", "(AP) —", "kabul (ap) —",
+# "KANDAHAR, Afghanistan, Oct. 3 (Xinhua) --".
 DATELINE = re.compile(
-    rf"^\s*(?:(?:{_CAPS_PLACE}|{_PLACE_DAY})\s*(?:{_AGENCY})?\s*(?:[:—–]+|--|\s-)"
+    rf"^\s*(?:(?:{_CAPS_PLACE}{_MORE_PLACE}(?:,\s*{_DAY})?|{_PLACE_DAY})\s*(?:{_AGENCY})?"
+    rf"\s*(?:[:—–]+|--|\s-)"
     rf"|(?:{_LOWER_PLACE}\s*)?{_AGENCY}\s*(?:[:—–]+|--|\s-))\s*"
 )
 # A sentence end glued to the next sentence: 'said."We', 'killed.The', 'forces.after',
@@ -59,8 +63,11 @@ _GLUED = re.compile(
     r"(?<=[a-z0-9%)][.!?])(?=[\"“]?[A-Z][a-z])|(?<=[.!?][\"”])(?=[A-Z])"
     r"|(?<=[a-z]{2}[.!?])(?=[a-z]{2})"
     rf"|(?<=[a-z])(?=(?:{_OPENERS})\s)"
-    r"|(?<=[a-z])(?=[A-Z]{2,}[A-Z ,.]*\s*(?:\([^)]{1,40}\)\s*)?(?:—|–|--|\s-\s))"
+    r"|(?<=[a-z])(?=[A-Z]{2,}[\w ,.'’-]{0,40}?\s*(?:\([^)]{1,40}\)\s*)?(?:—|–|--|\s-\s))"
 )
+# A wiki section heading glued between paragraphs ("...group ETA.==Background==The Rolando
+# Cafe ..."), as text copied from an encyclopedia page arrives: a break, not words.
+_HEADING = re.compile(r"={2,}[^=\n]{1,80}={2,}")
 _BYLINE = re.compile(
     r"^\s*(?:by|from)\s+[A-Z][\w.'’-]+(?:\s+(?:and\s+)?[A-Z][\w.'’-]+){0,5}\s*$", re.I
 )
@@ -127,15 +134,40 @@ def _cut(text: str, start: int) -> list[Sentence]:
     return out
 
 
+def _offsets(pieces: list[str]) -> list[tuple[int, str]]:
+    """Consecutive ``pieces`` of a text, each with where it starts in it."""
+    out, at = [], 0
+    for piece in pieces:
+        out.append((at, piece))
+        at += len(piece)
+    return out
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """``text`` between wiki section headings, each piece with where it starts."""
+    out, at = [], 0
+    for match in _HEADING.finditer(text):
+        out.append((at, text[at : match.start()]))
+        at = match.end()
+    out.append((at, text[at:]))
+    return [(start, piece) for start, piece in out if piece.strip()]
+
+
 def sentences(text: str) -> list[Sentence]:
     """The sentences of ``text`` (one passage), each verbatim, none over ``MAX_CHARS``."""
     out: list[Sentence] = []
     pending: Sentence | None = None  # a fragment waiting to be joined to what follows
-    offset = 0
     docs: list[tuple[int, Doc]] = []
-    for glued in _GLUED.split(text):
+    for offset, glued in (
+        (start + at, glued)
+        for start, segment in _segments(text)
+        for at, glued in _offsets(_GLUED.split(segment))
+    ):
         chunk, cut = strip_dateline(glued)
         offset += cut
+        if pending is not None and _HEADING.search(text, pending.start, offset):
+            out.append(pending)  # a fragment is not joined across a heading
+            pending = None
         # The tagger reads capitals as names: an ALL-CAPS text is parsed in lower case
         # (the same length, so every offset still points into the article's own words).
         doc = parse(chunk.lower() if is_shouting(chunk) else chunk)
@@ -154,7 +186,6 @@ def sentences(text: str) -> list[Sentence]:
                 pending = Sentence(piece, start)
                 continue
             out.extend(_cut(piece, start))
-        offset += len(chunk)
     if pending is not None:
         if out and len(out[-1].text) + len(pending.text) < MAX_CHARS:
             last = out.pop()
