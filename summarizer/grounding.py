@@ -260,10 +260,7 @@ _WORD_NUMBERS = {
     )
 }
 _TOKEN = re.compile(r"[\w,'’-]+")
-_KEYWORDS = {
-    "killed": re.compile(r"^(kill\w*|dead|deaths?|died|dies|lives)$"),
-    "injured": re.compile(r"^(injur\w*|wound\w*|hurt)$"),
-}
+_KEYWORDS = {kind: re.compile(rf"^(?:{words})$") for kind, words in LANG.TOLL_WORDS.items()}
 _LOWER_BOUND = {"least", "more", "over", "than"}
 
 
@@ -317,11 +314,18 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
         ):
             found[n + 1] = False
             counted.add(i + 1)
+    # where the other kinds' words are: a number nearer one of them counts for that one
+    # ("killed three people and injured more than 260": 3 killed, 260 injured)
+    others = [
+        k
+        for k, t in enumerate(tokens)
+        if any(o.match(t) for o in _KEYWORDS.values() if o is not keyword)
+    ]
     for i, token in enumerate(tokens):
         if not keyword.match(token):
             continue
         for j in range(max(0, i - window), min(len(tokens), i + window + 1)):
-            if j in counted:
+            if j in counted or any(abs(k - j) < abs(i - j) for k in others):
                 continue
             n = _as_number(tokens[j])
             if n is not None and not (j + 1 < len(tokens) and tokens[j + 1].startswith("p.m")):

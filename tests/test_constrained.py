@@ -144,6 +144,13 @@ def test_extract_toll() -> None:
         extract_toll("three killed in action, two seriously injured, nine injured", "injured")
         is None
     )
+    # each number belongs to the word nearest it, of any kind
+    both = "The attack killed three people and injured more than 260."
+    assert (extract_toll(both, "killed"), extract_toll(both, "injured")) == ((3, None), (None, 260))
+    # the verbs news writes a toll with, not only "killed"
+    assert extract_toll("a gunman slaughtered 49 people at a club", "killed") == (49, None)
+    assert extract_toll("17 prisoners were executed at dawn", "killed") == (17, None)
+    assert extract_toll("two executives were hired", "killed") is None
 
 
 def test_summary_is_written_as_separate_sentences_and_joined(seeds_dir: Path) -> None:

@@ -273,3 +273,29 @@ def test_a_country_is_given_where_the_article_names_it(tmp_path: Path) -> None:
     assert country_named("United Kingdom", "in Britain today")
     assert not country_named("United States", "they told us nothing")
     assert not country_named("Honduras", ARTICLE)
+
+
+def test_the_parse_reading_of_the_lead_stands_against_another_object_of_it() -> None:
+    """HAND-WRITTEN article (fictional events). The lead's victims as the parse reads
+    them are offered, not another object of the sentence ("injured scores of others");
+    a target the article identifies later still is ("the councillor, Ana Ruiz Peña")."""
+    from summarizer.brief.extraction import offer
+
+    rampage = parse_text(
+        " date 2025-05-02 Gunman kills 20 at a bar in Tampa\n"
+        "The latest rampage, in which a gunman slaughtered 20 people and injured scores of "
+        "others at a bar in Tampa, shocked the city.\n"
+        "Police said the gunman was arrested at the scene after a standoff.\n",
+        "other-news/tampa.txt",
+    )
+    choices = offer(PreparedArticle(rampage))
+    assert choices.targets == ("20 people",) and choices.doers == ("gunman",)
+    assert choices.killed == (1,)  # "slaughtered 20" is a toll
+    named = parse_text(
+        " date 2025-05-02 Councillor shot dead in Veracruz\n"
+        "Gunmen shot dead a local councillor in Veracruz on Sunday, police said.\n"
+        "Investigators are looking at her work on land disputes in the state.\n"
+        "The councillor, Ana Ruiz Peña, had received threats, her family said.\n",
+        "other-news/veracruz.txt",
+    )
+    assert offer(PreparedArticle(named)).targets == ("Ana Ruiz Peña",)

@@ -368,6 +368,18 @@ def offer(prepared: PreparedArticle) -> Offer:
     # target: offered alone (the grammar then admits nothing else). Read from the case
     # of the words, so not in a text written in capitals.
     aim = None if is_shouting(lead_sentence) else aimed_at(prepared.numbered, n)
+    read = targets  # the patients the parse read, kept beside the identified target
+    if (
+        aim is not None
+        and read
+        and fold(aim.name) in fold(lead_sentence)
+        and not any(fold(aim.name) in fold(t) or fold(t) in fold(aim.name) for t in read)
+    ):
+        # Another object of the lead than the one the parse read ("injured scores of
+        # others" beside "slaughtered 49 people"; "Obama" in a clause about a hoax): the
+        # parse's reading stands. The reading identifies a target where it names the
+        # parse's patient from a later sentence ("the commander, Abu Ruiz, ...").
+        aim = None
     if aim is not None:
         targets = [_grammar_safe(aim.name)]
         doers = [d for d in doers if fold(d) not in fold(aim.name)] or doers
@@ -395,7 +407,11 @@ def offer(prepared: PreparedArticle) -> Offer:
         ),
         more_patients=tuple(
             dict.fromkeys(
-                ([(p, roles.patient_role) for p in roles.patients[1:]] if roles else [])
+                (
+                    [(p, roles.patient_role) for p in read if fold(p) != fold(targets[0])]
+                    if roles
+                    else []
+                )
                 + [(p, r.patient_role) for r in others for p in r.patients]
             )
         ),

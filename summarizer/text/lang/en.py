@@ -31,6 +31,14 @@ HARM_VERBS = frozenset("kill murder assassinate behead execute massacre slaughte
 LIGHT_VERBS = frozenset(
     "carry launch wage stage mount conduct commit perpetrate claim take".split()
 )
+# Words a casualty figure is counted with, by kind (regular expressions over lower-case
+# words): "killed 5", "5 dead", "the deaths of 5", "slaughtered 49", "5 wounded".
+TOLL_WORDS = {
+    "killed": r"kill\w*|dead|deaths?|died|dies|lives|slain|slew|murder(?:ed|ing|s)?|"
+    r"massacr(?:e|ed|es|ing)|slaughter(?:ed|ing|s)?|assassinat(?:ed|ing)|executed|"
+    r"beheaded|lynched",
+    "injured": r"injur\w*|wound\w*|hurt|maimed",
+}
 # Words saying a figure is an update of an earlier, lower one ("the toll rose to 40").
 TOLL_RISE = frozenset("rose risen climbed increased jumped reached mounted grew".split())
 # Pronouns that stand for a doer named before ("They killed ...").
