@@ -210,7 +210,7 @@ def lead_places(prepared: PreparedArticle, n: int, roles: EventRoles | None) -> 
     return []
 
 
-def other_roles(prepared: PreparedArticle, n: int, window: int = 6) -> list[EventRoles]:
+def other_roles(prepared: PreparedArticle, n: int, window: int = 8) -> list[EventRoles]:
     """Roles of the other violent predicates in the first ``window`` sentences."""
     out = []
     shown = zip(prepared.parsed[:window], prepared.roles[:window], strict=True)
