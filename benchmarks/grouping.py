@@ -116,6 +116,49 @@ def first_choice_brief(article: Any) -> Any:
     )
 
 
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_TITLES = {"officer", "sgt.", "sergeant", "detective", "dr.", "mr.", "mrs.", "ms."}
+
+
+def _person_key(name: str) -> tuple[str, str]:
+    """(first, last) name words of an annotated person, titles and suffixes left out."""
+    words = [w for w in name.lower().split() if w not in _SUFFIXES | _TITLES]
+    return words[0], words[-1]
+
+
+def names_joined(
+    events: dict[str, Any], digest: Any, by_article: dict[str, str]
+) -> tuple[dict[str, bool], dict[str, list[str]]]:
+    """Each person the annotation names in two or more articles of one event, and
+    whether the digest shows them as one entity: one story's entity, spelt with their
+    last name at least once, whose spellings come from every one of those articles."""
+    joined: dict[str, bool] = {}
+    named: dict[str, list[str]] = {}
+    for info in events.values():
+        by_person: dict[tuple[str, str], list[str]] = {}
+        spelt: dict[tuple[str, str], str] = {}
+        for article, people in info.get("people", {}).items():
+            for name in people:
+                key = _person_key(name)
+                if article not in by_person.setdefault(key, []):
+                    by_person[key].append(article)
+                spelt.setdefault(key, name)
+        for key, articles in by_person.items():
+            if len(articles) < 2:
+                continue
+            last = key[1]
+            ok = False
+            for story in digest.stories:
+                for entity in story.entities:
+                    if not any(last in sp.text.lower().split() for sp in entity.spellings):
+                        continue
+                    covered = {by_article.get(a, a) for sp in entity.spellings for a in sp.articles}
+                    ok = ok or set(articles) <= covered
+            joined[spelt[key]] = ok
+            named[spelt[key]] = articles
+    return joined, named
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="bundled local model alias (default: the 0.5B)")
@@ -209,6 +252,11 @@ def main() -> None:
                     names = [by_article.get(a, a) for a in m.articles]
                     print(f"     {names} sim {m.similarity} names {m.shared_names} "
                           f"({m.names_score}) avg {m.average}")
+    joined, named = names_joined(events, digest, by_article)
+    print(f"people named in several articles of an event, shown as one entity: "
+          f"{sum(joined.values())}/{len(joined)}")  # fmt: skip
+    for person, ok in joined.items():
+        print(f"  {'joined' if ok else 'NOT joined'}: {person} ({', '.join(named[person])})")
     conflicts = sum(len(s.conflicts) for s in digest.stories)
     print(f"conflicts reported: {conflicts}")
     print(f"briefing {brief_seconds:.1f} s (cached answers are free); digest {digest_seconds:.2f} s")

@@ -225,3 +225,16 @@ def test_passive_through_coordination_and_a_light_verb_target() -> None:
     # "carried out airstrikes on X": the parser hangs "on X" on the verb
     r = _roles("Flames rose after the air force carried out airstrikes on two clinics in Idlib.")
     assert r.agents == ("air force",) and r.patients == ("two clinics",)
+
+
+def test_a_town_before_a_violent_noun_is_where_an_organisation_is_not() -> None:
+    doc = nlp.parse("Police are still searching after the Tarvos shooting that killed four.")
+    assert "Tarvos" in places_in(doc[:])
+    doc = nlp.parse("A Turkish drone strike killed two fighters.")
+    assert "Turkish" not in places_in(doc[:])
+    # the organisation's name and the town it is based in say nothing of the event
+    doc = nlp.parse(
+        "Omar Haddad, director of the Council on Arab American Relations in Denver, said "
+        "the suspect was not known to local mosques."
+    )
+    assert places_in(doc[:]) == []

@@ -239,6 +239,28 @@ def _where(token: Token) -> bool:
     return False
 
 
+def _names_the_event(token: Token) -> bool:
+    """A town set before a violent noun says where it happened: "the San Bernardino
+    shooting", "the Kabul bombing" (a country there says who: "a Turkish drone strike")."""
+    head = token.head
+    return (
+        token.dep_ == "compound"
+        and (_lemma(head) in LANG.ATTACK_NOUNS or head.lower_ in LANG.ATTACK_NOUNS)
+        and not is_country(token.doc[token.left_edge.i : token.i + 1].text)
+    )
+
+
+def _inside_a_name(token: Token) -> bool:
+    """Whether the word ``token``'s preposition hangs from is an organisation's name:
+    "the Council on American Islamic Relations" (a name, not a place), "the Council on
+    American-Islamic Relations in Los Angeles" (where the organisation is, not where
+    anything happened)."""
+    if token.dep_ != "pobj":
+        return False
+    governor = token.head.head
+    return any(ent.label_ == "ORG" and ent.start <= governor.i < ent.end for ent in token.doc.ents)
+
+
 def places_in(sent: Span) -> list[str]:
     """Places the sentence says something happened in: place entities and proper nouns
     (lower-case text has no entities) after "in", "at", "near" ..., or set beside such a
@@ -246,13 +268,16 @@ def places_in(sent: Span) -> list[str]:
     "Russia's foray") says who, not where. First ones first, each once."""
     out: dict[str, None] = {}
     for ent in sent.ents:
-        if ent.label_ in _PLACE_ENTS and _where(ent.root):
+        if ent.label_ in _PLACE_ENTS and (
+            (_where(ent.root) and not _inside_a_name(ent.root)) or _names_the_event(ent.root)
+        ):
             out.setdefault(ent.text.removeprefix("the "), None)
     for token in sent:
         if (
             _where(token)
             and token.pos_ == "PROPN"
             and token.ent_type_ not in (*_PLACE_ENTS, *_NOT_ACTOR_ENTS)  # those: above
+            and not _inside_a_name(token)
             and token.lower_ not in LANG.WEEKDAYS
             and token.lower_ not in LANG.MONTHS
         ):
