@@ -458,3 +458,35 @@ def test_the_reading_a_brief_carries_gives_the_digest_its_article_gives(run: str
     expected = build_digest(bare).model_dump()
     with mock.patch("summarizer.digest.build.read_article", side_effect=AssertionError):
         assert build_digest(read).model_dump() == expected
+
+
+def test_two_shootings_of_one_town_sharing_only_its_police_and_a_surname_stay_apart() -> None:
+    """Hand-written: one outlet's two crime reports, three days apart, in one town. The
+    town's police department, a part of town ("Riverton's east side") and a surname
+    borne by two different people ("Dakota Williams", "Jamal Williams") are no shared
+    evidence; two stories."""
+    texts = [
+        "The Riverton Metropolitan Police Department is investigating a shooting on "
+        "Riverton's east side on Tuesday. Officers found Dakota Williams, 19, shot in the "
+        "leg in the 400 block of Oak Street.",
+        "The Riverton Metropolitan Police Department is investigating a shooting on "
+        "Riverton's north side on Friday. Officers found Jamal Williams, 24, shot in the "
+        "arm in the 3900 block of Grand Avenue.",
+    ]
+    loc = {"place": "Riverton", "region": None, "country": None, "precision": "city"}
+    inputs = []
+    days = (date(2025, 3, 4), date(2025, 3, 7))
+    for n, (text, day) in enumerate(zip(texts, days, strict=True), 1):
+        article = hand_article(text, outlet="Riverton Daily", published=day, n=n)
+        brief = hand_brief(
+            article,
+            location=loc,
+            date={
+                "evidence": text.split(". ")[0] + ".",
+                "value": day,
+                "precision": "exact",
+                "time_of_day": None,
+            },
+        )
+        inputs.append(DigestInput(article, brief))
+    assert len(build_digest(inputs).stories) == 2

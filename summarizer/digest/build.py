@@ -85,6 +85,9 @@ def _opening_names(article: Article, reading: Reading, outlet: str | None) -> tu
     return tuple(found)
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def _names(article: Article, reading: Reading) -> frozenset[str]:
     """The people, organisations and groups the article's headline and opening name,
     folded; a person also by their last name ("Officer Thomas Cottrell" -> "cottrell").
@@ -96,9 +99,11 @@ def _names(article: Article, reading: Reading) -> frozenset[str]:
             # places too: the small tagger reads some people's names as places
             if label not in ACTOR_LABELS | PLACE_LABELS or adjective:
                 continue
-            folded = fold_name(text)
+            folded = fold_name(_POSSESSIVE.sub("", text))  # "Indy's" is "Indy"
             if len(folded) < 4 or folded in LANG.STOP_WORDS:
                 continue
+            if LANG.AUTHORITY_WORDS & set(folded.split()):
+                continue  # the local police: in every story of the place
             if outlet and outlet in _site_key(folded):
                 continue  # the site's own name
             if all(w in LANG.PLACE_NOUNS for w in folded.split()):

@@ -205,6 +205,22 @@ def _evidence(
     return score
 
 
+def _same_people(a: frozenset[str], b: frozenset[str]) -> tuple[str, ...]:
+    """The names two articles share, a last name only when it can be the same person:
+    not when each article names someone by it with another first name ("Dakota
+    Williams" and "Jamal Williams" share no one; "Syed Farook" and "Syed Rizwan Farook"
+    may be one)."""
+
+    def full(names: frozenset[str], last: str) -> list[list[str]]:
+        return [n.split() for n in names if " " in n and n.split()[-1] == last]
+
+    def may_be_one(last: str) -> bool:
+        ours, theirs = full(a, last), full(b, last)
+        return not (ours and theirs) or any(x[0] == y[0] for x in ours for y in theirs)
+
+    return tuple(sorted(n for n in a & b if " " in n or may_be_one(n)))
+
+
 def group_stories(
     items: Sequence[StoryItem],
     vectors: NDArray[np.float32],
@@ -235,7 +251,7 @@ def group_stories(
     linked: dict[int, set[int]] = defaultdict(set)  # the groups each group has a link to
     scored = []
     for i, j in _candidate_pairs(items):
-        shared = tuple(sorted(items[i].names & items[j].names))
+        shared = _same_people(items[i].names, items[j].names)
         names = min(1.0, _evidence(items[i], items[j], shared, rarity) / NAMES_FULL)
         names_of[(i, j)] = (names, shared)
         link[frozenset((i, j))] = names

@@ -39,7 +39,16 @@ def _clean(text: str) -> str:
 def mentions(text: str | Span) -> list[Mention]:
     """Every entity of ``text`` (parsed unless it already is) as a ``Mention``."""
     span = parse(text) if isinstance(text, str) else text
-    return [(e.text, e.label_, e.root.pos_ == "ADJ") for e in span.ents]
+    return [(e.text, e.label_, _modifies_a_place(e)) for e in span.ents]
+
+
+def _modifies_a_place(ent: Span) -> bool:
+    """An entity that only describes: an adjective ("Venezuelan"), or a name owning a
+    part of town ("on Indy's near east side", "Chicago's South Side"): where, not who."""
+    root = ent.root
+    head = root.head
+    possessed = head.lemma_.lower() in LANG.PLACE_NOUNS or head.lower_ in LANG.PLACE_NOUNS
+    return root.pos_ == "ADJ" or (root.dep_ == "poss" and possessed)
 
 
 def _entities(text: Readable, labels: frozenset[str]) -> list[str]:

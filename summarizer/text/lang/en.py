@@ -39,6 +39,13 @@ TOLL_WORDS = {
     r"beheaded|lynched",
     "injured": r"injur\w*|wound\w*|hurt|maimed",
 }
+# The local authorities that speak about every crime in their area ("the Indianapolis
+# Metropolitan Police Department", "the county prosecutor"): a name holding one of these
+# words is shared by unrelated stories of one place, so it binds none of them. (Not an
+# army or a ministry: in war news they are who acted.)
+AUTHORITY_WORDS = frozenset(
+    "police sheriff sheriffs department prosecutor prosecutors court".split()
+)
 # Words saying a figure is an update of an earlier, lower one ("the toll rose to 40").
 TOLL_RISE = frozenset("rose risen climbed increased jumped reached mounted grew".split())
 # Pronouns that stand for a doer named before ("They killed ...").
@@ -62,7 +69,7 @@ WEAPON_NOUNS = frozenset(
 PLACE_NOUNS = frozenset(
     "province provinces city town village district region state county capital area "
     "neighbourhood neighborhood suburb camp border valley island coast port street road "
-    "square market".split()
+    "square market side".split()
 )
 # Verbs of saying: their subject is the source of what the sentence reports.
 SAY_VERBS = frozenset(
