@@ -259,6 +259,10 @@ def main() -> None:
         print(f"  {'joined' if ok else 'NOT joined'}: {person} ({', '.join(named[person])})")
     conflicts = sum(len(s.conflicts) for s in digest.stories)
     print(f"conflicts reported: {conflicts}")
+    if args.show:
+        for story in digest.stories:
+            for c in story.conflicts:
+                print(f"  {story.headline[:60]!r} {c.field}: {[v.value for v in c.values]}")
     print(f"briefing {brief_seconds:.1f} s (cached answers are free); digest {digest_seconds:.2f} s")
 
 
