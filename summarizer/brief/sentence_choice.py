@@ -222,7 +222,7 @@ def constrained_model(prepared: PreparedArticle) -> type[BriefContent]:
         "headline": (_Headline, ...),
         "summary": (_SentenceList, ...),
         "event_type": (_EventPair, ...),
-        "sub_event_type": (SkipJsonSchema[SubEventType], None),  # type: ignore[misc]
+        "sub_event_type": (SkipJsonSchema[SubEventType], None),
         "date": (date_model, ...),
     }
     for name, (model, max_items) in lists.items():
