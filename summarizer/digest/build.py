@@ -27,7 +27,7 @@ from ..prepared import PreparedArticle
 from ..reading import LEAD_SENTENCES, read_article
 from ..schema import EventBrief, Reading
 from ..text.lang import LANG
-from ..text.names import ACTOR_LABELS, PLACE_LABELS, names_in, places_named
+from ..text.names import ACTOR_LABELS, PLACE_LABELS, names_in, places_named, without_possessive
 from .entities import AliasRules, fold_name
 from .model import Digest, DigestFailure, Story, StoryMerge
 from .reconcile import Member, reconcile
@@ -85,9 +85,6 @@ def _opening_names(article: Article, reading: Reading, outlet: str | None) -> tu
     return tuple(found)
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
-
-
 def _names(article: Article, reading: Reading) -> frozenset[str]:
     """The people, organisations and groups the article's headline and opening name,
     folded; a person also by their last name ("Officer Thomas Cottrell" -> "cottrell").
@@ -99,7 +96,7 @@ def _names(article: Article, reading: Reading) -> frozenset[str]:
             # places too: the small tagger reads some people's names as places
             if label not in ACTOR_LABELS | PLACE_LABELS or adjective:
                 continue
-            folded = fold_name(_POSSESSIVE.sub("", text))  # "Indy's" is "Indy"
+            folded = fold_name(without_possessive(text))  # "Indy's" is "Indy"
             if len(folded) < 4 or folded in LANG.STOP_WORDS:
                 continue
             if LANG.AUTHORITY_WORDS & set(folded.split()):

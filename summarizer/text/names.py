@@ -15,7 +15,15 @@ from spacy.tokens import Span
 from .lang import LANG
 from .nlp import parse
 
-__all__ = ["ACTOR_LABELS", "PLACE_LABELS", "Mention", "mentions", "names_in", "places_named"]
+__all__ = [
+    "ACTOR_LABELS",
+    "PLACE_LABELS",
+    "Mention",
+    "mentions",
+    "names_in",
+    "places_named",
+    "without_possessive",
+]
 
 # An entity as the tagger read it: its text, its label, and whether its head word is an
 # adjective ("Venezuelan"). Kept with a brief, it lets names be read again without a parse.
@@ -31,9 +39,14 @@ def _clean(text: str) -> str:
     first, _, rest = text.partition(" ")
     if rest and first.lower() in ("the", "a", "an"):
         text = rest
+    return without_possessive(text)
+
+
+def without_possessive(name: str) -> str:
+    """``name`` without a possessive ending ("Indy's" -> "Indy")."""
     for suffix in ("'s", "’s"):
-        text = text.removesuffix(suffix)
-    return text
+        name = name.removesuffix(suffix)
+    return name
 
 
 def mentions(text: str | Span) -> list[Mention]:

@@ -62,6 +62,11 @@ def _lemma(token: Token) -> str:
     return token.lemma_.lower() or token.lower_
 
 
+def _names_an_attack(token: Token) -> bool:
+    """A noun naming a violent event ("attack", "bombings"), by its lemma or its form."""
+    return _lemma(token) in LANG.ATTACK_NOUNS or token.lower_ in LANG.ATTACK_NOUNS
+
+
 def _is_weapon(token: Token) -> bool:
     """A weapon noun ("bomb", "drones"), also written in two words ("air strike")."""
     if _lemma(token) in LANG.WEAPON_NOUNS or token.lower_ in LANG.WEAPON_NOUNS:
@@ -200,7 +205,7 @@ def _means(tokens: list[Token]) -> tuple[list[Token], list[str]]:
     out: list[Token] = []
     means: list[str] = []
     for t in tokens:
-        if _lemma(t) in LANG.ATTACK_NOUNS or t.lower_ in LANG.ATTACK_NOUNS:
+        if _names_an_attack(t):
             out += _noun_agents(t)
             if (text := phrase(t)) is not None:
                 means.append(text)
@@ -213,9 +218,7 @@ def _predicates(sent: Span) -> Iterator[Token]:
     for token in sent:
         lemma = _lemma(token)
         verb = token.pos_ == "VERB" and (lemma in LANG.ATTACK_VERBS or lemma in LANG.SUFFER_VERBS)
-        noun = token.pos_ == "NOUN" and (
-            lemma in LANG.ATTACK_NOUNS or token.lower_ in LANG.ATTACK_NOUNS
-        )
+        noun = token.pos_ == "NOUN" and _names_an_attack(token)
         if verb or noun:
             yield token
 
@@ -242,10 +245,9 @@ def _where(token: Token) -> bool:
 def _names_the_event(token: Token) -> bool:
     """A town set before a violent noun says where it happened: "the San Bernardino
     shooting", "the Kabul bombing" (a country there says who: "a Turkish drone strike")."""
-    head = token.head
     return (
         token.dep_ == "compound"
-        and (_lemma(head) in LANG.ATTACK_NOUNS or head.lower_ in LANG.ATTACK_NOUNS)
+        and _names_an_attack(token.head)
         and not is_country(token.doc[token.left_edge.i : token.i + 1].text)
     )
 
