@@ -12,8 +12,10 @@ the rules or the digest costs no model call, then builds the digest and prints:
 * pairwise precision / recall / F1 over article pairs, and B-cubed precision / recall /
   F1 (each article's story against its event);
 * per event reported more than once: into how many stories its articles went;
-* stories whose killed figure disagrees with the annotation (GVDB: victims marked
-  killed), and the conflicts the digest reports;
+* the killed and injured figures the stories give that the annotation does not
+  support (GVDB marks each victim killed or injured in each article; a figure is
+  supported when an article of its event marks that many), and the conflicts the
+  digest reports;
 * seconds for briefing (as run) and for the digest itself.
 
 A benchmark, never a test: the figures compare versions of the digest.
@@ -159,6 +161,40 @@ def names_joined(
     return joined, named
 
 
+def figures_unsupported(
+    events: dict[str, Any], digest: Any, by_article: dict[str, str]
+) -> tuple[int, list[tuple[str, str, str, str]]]:
+    """The killed and injured figures the digest's stories give, and those the
+    annotation does not support: a figure is supported when some article of the same
+    annotated event marks that many victims killed (or injured), or when its range ("at
+    least 14", "10 to 12") holds that many. Only GVDB events are annotated so; figures
+    from other articles are left out of both counts."""
+    counts: dict[str, dict[str, set[int]]] = {}  # article -> kind -> the event's counts
+    for info in events.values():
+        for kind in ("killed", "injured"):
+            values = set(info.get(kind, {}).values())
+            for article in info.get(kind, {}):
+                counts.setdefault(article, {})[kind] = values
+    given, wrong = 0, []
+    for story in digest.stories:
+        for tally in story.casualties:
+            for claim in tally.claims:
+                article = by_article.get(claim.evidence.article_id, claim.evidence.article_id)
+                annotated = counts.get(article, {}).get(tally.kind)
+                if annotated is None:
+                    continue
+                given += 1
+                lo = claim.low if claim.low is not None else claim.value
+                hi = claim.high if claim.high is not None else claim.value
+                if claim.value is None and claim.high is None:
+                    hi = None  # "at least 14": any figure from 14 up
+                if not any(lo is not None and lo <= n and (hi is None or n <= hi)
+                           for n in annotated):  # fmt: skip
+                    shown = claim.value if claim.value is not None else f"{lo}-{hi}"
+                    wrong.append((article, tally.kind, str(shown), str(sorted(annotated))))
+    return given, wrong
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="bundled local model alias (default: the 0.5B)")
@@ -257,6 +293,11 @@ def main() -> None:
           f"{sum(joined.values())}/{len(joined)}")  # fmt: skip
     for person, ok in joined.items():
         print(f"  {'joined' if ok else 'NOT joined'}: {person} ({', '.join(named[person])})")
+    given, wrong = figures_unsupported(events, digest, by_article)
+    print(f"killed / injured figures given: {given}; not supported by the annotation: {len(wrong)}")
+    if args.show:
+        for article, kind, value, annotated in wrong:
+            print(f"  {article} {kind} {value} (annotated: {annotated})")
     conflicts = sum(len(s.conflicts) for s in digest.stories)
     print(f"conflicts reported: {conflicts}")
     if args.show:

@@ -281,6 +281,26 @@ _DATE_SPAN = re.compile(
 )
 
 
+# A clock time ("10 a.m.", "7:30") is no count of people.
+_CLOCK = re.compile(
+    r"\b\d{1,2}(?::\d\d)?\s*(?:[ap]\.\s?m\b\.?|[ap]m\b|o'clock\b)|\b\d{1,2}:\d\d\b", re.IGNORECASE
+)
+_AGE = re.compile(r"\b([A-Za-z][\w'’.-]*),\s+\d{1,3}\s*(?=,)|\b(?:aged|age)\s+\d{1,3}\b")
+
+
+def _no_age(evidence: str) -> str:
+    """Ages out: a number between commas after a word ("India Barnes, 34, and ...",
+    "a man, 25,"; not after a toll word), or after "aged"."""
+
+    def repl(m: re.Match[str]) -> str:
+        word = m.group(1)
+        if word and any(k.match(word.lower()) for k in _KEYWORDS.values()):
+            return m.group(0)
+        return f"{word or ''} of-an-age"
+
+    return _AGE.sub(repl, evidence)
+
+
 def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None, int | None] | None:
     """(value, low) for the one number of people ``kind`` that ``evidence`` states.
 
@@ -292,6 +312,7 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
     # a date's numbers are no count ("on March 4, 2019, killing seven"); a word's own
     # punctuation is not part of it ("injured," is "injured"; "1,200" stays)
     evidence = _DATE_SPAN.sub(" on-a-date ", evidence)
+    evidence = _no_age(_CLOCK.sub(" at-a-time ", evidence))
     tokens = [t.lower().strip(",'’-") for t in _TOKEN.findall(fold(evidence))]
     keyword = _KEYWORDS[kind]
     found: dict[int, bool] = {}
@@ -328,7 +349,10 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
             if j in counted or any(abs(k - j) < abs(i - j) for k in others):
                 continue
             n = _as_number(tokens[j])
-            if n is not None and not (j + 1 < len(tokens) and tokens[j + 1].startswith("p.m")):
+            if n is not None and not (
+                (j + 1 < len(tokens) and tokens[j + 1] in LANG.NOT_PEOPLE_COUNTED)
+                or (j >= 1 and tokens[j - 1] == "no")  # "no one was hurt": none
+            ):
                 lower = j >= 1 and tokens[j - 1] in _LOWER_BOUND
                 found[n] = found.get(n, False) or lower
     if len(found) != 1:

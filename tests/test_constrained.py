@@ -153,6 +153,21 @@ def test_extract_toll() -> None:
     assert extract_toll("two executives were hired", "killed") is None
 
 
+def test_a_toll_counts_people_not_ages_clock_times_shots_or_wounds() -> None:
+    # sentences from local news pages of the Gun Violence Database (dev split)
+    assert extract_toll("India Barnes, 34, and Tomika Mack, 34, were found dead", "killed") is None
+    assert extract_toll("Police now say the victim died shortly after 10 a.m.", "killed") is None
+    assert extract_toll("Rialmo then fired eight times, killing LeGrier", "killed") is None
+    assert extract_toll("he suffered two gunshot wounds and was taken away", "injured") is None
+    assert extract_toll("killed himself after taking two hostages away", "killed") is None
+    assert extract_toll("No one was hurt, but one bullet hit a squad car", "injured") is None
+    # the figures beside them still count
+    assert extract_toll("The attack at 7:30 p.m. killed 12 people", "killed") == (12, None)
+    assert extract_toll("The bombing killed 25, officials said", "killed") == (25, None)
+    assert extract_toll("A man, aged 34, was killed", "killed") is None
+    assert extract_toll("Another 17 people were hurt", "injured") == (17, None)
+
+
 def test_summary_is_written_as_separate_sentences_and_joined(seeds_dir: Path) -> None:
     a003 = seed_article("003")
     model = constrained_model(PreparedArticle(a003))

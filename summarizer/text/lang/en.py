@@ -39,6 +39,15 @@ TOLL_WORDS = {
     r"beheaded|lynched",
     "injured": r"injur\w*|wound\w*|hurt|maimed",
 }
+# Nouns a number counts that are not people, so it is no casualty figure beside a toll
+# word ("fired eight times", "suffered two gunshot wounds", "one bullet hit a car", "after
+# taking two hostages"): the figure is of shots, wounds, hours or things.
+NOT_PEOPLE_COUNTED = frozenset(
+    "time times shot shots round rounds bullet bullets gunshot gunshots wound wounds "
+    "stab hour hours minute minutes day days week weeks month months year years mile miles "
+    "block blocks percent hostage hostages car cars vehicle vehicles house houses home "
+    "homes building buildings".split()
+)
 # The local authorities that speak about every crime in their area ("the Indianapolis
 # Metropolitan Police Department", "the county prosecutor"): a name holding one of these
 # words is shared by unrelated stories of one place, so it binds none of them. (Not an
