@@ -490,3 +490,36 @@ def test_two_shootings_of_one_town_sharing_only_its_police_and_a_surname_stay_ap
         )
         inputs.append(DigestInput(article, brief))
     assert len(build_digest(inputs).stories) == 2
+
+
+def test_the_acronym_of_a_police_department_one_article_spells_out_binds_no_stories() -> None:
+    """Hand-written: one outlet's template crime reports from one town. One spells out
+    "the Riverton Metropolitan Police Department"; the other two, days apart, name it
+    only as "RMPD". The acronym is the local police too, and binds neither pair."""
+    texts = [
+        "Officers with the Riverton Metropolitan Police Department responded to a report "
+        "of a stabbing at a bar on Elm Street on Monday. A woman was taken to hospital.",
+        "The RMPD is investigating a shooting on the city's near southwest side. "
+        "Police responded to a call about a possible person shot in the 3400 block of West "
+        "Morris Street around 3:45 a.m. Tuesday and took a man to Eskenazi Hospital.",
+        "Police are searching for suspects following an early morning shooting on the "
+        "near east side. The RMPD responded to a call about a person shot in the 400 "
+        "block of North Oakland Avenue around 3 a.m. Saturday and found him shot in the leg.",
+    ]
+    loc = {"place": "Riverton", "region": None, "country": None, "precision": "city"}
+    inputs = []
+    days = (date(2025, 3, 3), date(2025, 3, 4), date(2025, 3, 8))
+    for n, (text, day) in enumerate(zip(texts, days, strict=True), 1):
+        article = hand_article(text, outlet="Riverton Daily", published=day, n=n)
+        brief = hand_brief(
+            article,
+            location=loc,
+            date={
+                "evidence": text.split(". ")[0] + ".",
+                "value": day,
+                "precision": "exact",
+                "time_of_day": None,
+            },
+        )
+        inputs.append(DigestInput(article, brief))
+    assert len(build_digest(inputs).stories) == 3

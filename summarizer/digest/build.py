@@ -85,12 +85,19 @@ def _opening_names(article: Article, reading: Reading, outlet: str | None) -> tu
     return tuple(found)
 
 
-def _names(article: Article, reading: Reading) -> frozenset[str]:
+def _initials(folded: str) -> str:
+    """ "indianapolis metropolitan police department" -> "impd"."""
+    return "".join(w[0] for w in folded.split() if w not in LANG.STOP_WORDS)
+
+
+def _names(article: Article, reading: Reading) -> tuple[frozenset[str], frozenset[str]]:
     """The people, organisations and groups the article's headline and opening name,
     folded; a person also by their last name ("Officer Thomas Cottrell" -> "cottrell").
-    Not the site's name a page title carries ("... | Fox 59"), nor the outlet's."""
+    Not the site's name a page title carries ("... | Fox 59"), nor the outlet's; nor the
+    local authorities (``LANG.AUTHORITY_WORDS``), returned apart."""
     outlet = _site_key(article.outlet or "")
     out: set[str] = set()
+    authorities: set[str] = set()
     for found in (reading.headline, *reading.opening):
         for text, label, adjective in found:
             # places too: the small tagger reads some people's names as places
@@ -100,6 +107,7 @@ def _names(article: Article, reading: Reading) -> frozenset[str]:
             if len(folded) < 4 or folded in LANG.STOP_WORDS:
                 continue
             if LANG.AUTHORITY_WORDS & set(folded.split()):
+                authorities.add(folded)
                 continue  # the local police: in every story of the place
             if outlet and outlet in _site_key(folded):
                 continue  # the site's own name
@@ -111,13 +119,22 @@ def _names(article: Article, reading: Reading) -> frozenset[str]:
             words = folded.split()
             if label in ("PERSON", "GPE") and 1 < len(words) <= 3 and len(words[-1]) > 3:
                 out.add(words[-1])
-    return frozenset(out)
+    return frozenset(out), frozenset(authorities)
 
 
-def _item(brief: EventBrief, article: Article, reading: Reading) -> StoryItem:
+def _without_authorities(
+    named: Sequence[tuple[frozenset[str], frozenset[str]]],
+) -> list[frozenset[str]]:
+    """Each article's names, less the acronyms of the authorities any article of the day
+    spells out: "IMPD" where one article writes "the Indianapolis Metropolitan Police
+    Department" is the local police too, in every story of the city."""
+    acronyms = {_initials(a) for _, found in named for a in found if len(a.split()) > 1}
+    return [names - acronyms for names, _ in named]
+
+
+def _item(brief: EventBrief, article: Article, names: frozenset[str]) -> StoryItem:
     loc = brief.location
     place_words = frozenset(fold_name(loc.place).split()) if loc.place else frozenset()
-    names = _names(article, reading)
     keys = {"name:" + n for n in names}
     keys |= {"place:" + w for w in place_words if len(w) > 2}
     for actor in brief.actors:
@@ -277,7 +294,10 @@ def build_digest(
         for g, r in zip(groups, readings, strict=True)
     ]
     vectors = embed([_lead_text(m.article, r) for m, r in zip(reps, readings, strict=True)])
-    items = [_item(m.brief, m.article, r) for m, r in zip(reps, readings, strict=True)]
+    named = _without_authorities(
+        [_names(m.article, r) for m, r in zip(reps, readings, strict=True)]
+    )
+    items = [_item(m.brief, m.article, n) for m, n in zip(reps, named, strict=True)]
     clusters, merges = group_stories(items, vectors, apart=_apart(reps, aliases))
     built: list[_Built] = []
     for cluster in clusters:
