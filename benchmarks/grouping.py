@@ -206,6 +206,12 @@ def main() -> None:
         action="store_true",
         help="no model: briefs from the code's first choice for each question (seconds)",
     )
+    parser.add_argument(
+        "--undated",
+        action="store_true",
+        help="drop every article's publication date (as many real pages come): the "
+        "digest must group by what the articles say",
+    )
     args = parser.parse_args()
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
@@ -218,6 +224,8 @@ def main() -> None:
     gold_of = {a: e for e, info in events.items() for a in info["articles"]}
     records = [json.loads(line) for line in (DEVSET / "articles.jsonl").open()]
     articles = [a for a in load_articles([DEVSET / "articles.jsonl"]) if isinstance(a, Article)]
+    if args.undated:
+        articles = [a.model_copy(update={"published": None}) for a in articles]
     pairs = list(zip(records, articles, strict=True))[:: args.every]
 
     started = time.perf_counter()

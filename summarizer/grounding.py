@@ -345,7 +345,12 @@ def extract_toll(evidence: str, kind: str, window: int = 4) -> tuple[int | None,
     for i, token in enumerate(tokens):
         if not keyword.match(token):
             continue
-        for j in range(max(0, i - window), min(len(tokens), i + window + 1)):
+        # "killed himself after taking two hostages": its object is the one who did it,
+        # and a number after it counts something else
+        reflexive = i + 1 < len(tokens) and tokens[i + 1] in LANG.REFLEXIVE_PRONOUNS
+        for j in range(
+            max(0, i - window), i + 1 if reflexive else min(len(tokens), i + window + 1)
+        ):
             if j in counted or any(abs(k - j) < abs(i - j) for k in others):
                 continue
             n = _as_number(tokens[j])

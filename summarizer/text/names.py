@@ -61,7 +61,16 @@ def _modifies_a_place(ent: Span) -> bool:
     root = ent.root
     head = root.head
     possessed = head.lemma_.lower() in LANG.PLACE_NOUNS or head.lower_ in LANG.PLACE_NOUNS
-    return root.pos_ == "ADJ" or (root.dep_ == "poss" and possessed)
+    if root.pos_ == "ADJ" or (root.dep_ == "poss" and possessed):
+        return True
+    # the small parser misreads "on Indy’s near east side" (no possessive arc): a name
+    # whose possessive is followed, within three words, by a place noun
+    doc = ent.doc
+    owns = ent.text.endswith(("'s", "’s")) or (
+        ent.end < len(doc) and doc[ent.end].lower_ in ("'s", "’s")
+    )
+    after = doc[ent.end + (0 if ent.text.endswith(("'s", "’s")) else 1) : ent.end + 4]
+    return owns and any(t.lower_ in LANG.PLACE_NOUNS for t in after)
 
 
 def _entities(text: Readable, labels: frozenset[str]) -> list[str]:

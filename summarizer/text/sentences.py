@@ -37,7 +37,7 @@ __all__ = [
 MAX_CHARS = 400  # the brief's evidence limit
 MIN_WORDS = 4  # a shorter piece is a fragment, joined to what follows
 
-_AGENCY = r"\([A-Za-z][\w .&'’-]{1,40}\)"
+_AGENCY = r"\([A-Za-z][\w .,&'’-]{1,40}\)"  # "(Reuters)", "(December 3, 2015)"
 _CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Z.'’-]+){0,3}"
 _DAY = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,\s*\d{4})?"
 _PLACE_DAY = rf"[A-Z][\w .'’-]{{1,40}},\s+{_DAY}"
@@ -53,21 +53,25 @@ DATELINE = re.compile(
 )
 # A sentence end glued to the next sentence: 'said."We', 'killed.The', 'forces.after',
 # a title glued to its first paragraph ('...in SyriaThe desert'), a dateline glued to a
-# title ('PrioritiesLONDON —'). A capital right after a small letter starts a sentence
-# only when it begins a function word (the language's stop words: 'The', 'In', 'He'),
-# so names such as 'McDonald' or 'YouTube' stay whole.
+# title ('PrioritiesLONDON —', '| Fox 59INDIANAPOLIS (December 3, 2015) –'), never inside
+# a site's address ('FOX6Now.comMILWAUKEE —' is cut after 'com'). A capital right after a
+# small letter starts a sentence only when it begins a function word (the language's
+# stop words: 'The', 'In', 'He'), so names such as 'McDonald' or 'YouTube' stay whole.
 _OPENERS = "|".join(
     sorted((w.capitalize() for w in LANG.STOP_WORDS if w.isalpha()), key=len, reverse=True)
 )
 _GLUED = re.compile(
     r"(?<=[a-z0-9%)][.!?])(?=[\"“]?[A-Z][a-z])|(?<=[.!?][\"”])(?=[A-Z])"
-    r"|(?<=[a-z]{2}[.!?])(?=[a-z]{2})"
+    r"|(?<=[a-z]{2}[.!?])(?=[a-z]{2})(?!(?:com|org|net|gov|edu|info|tv)(?![a-z]))"
     rf"|(?<=[a-z])(?=(?:{_OPENERS})\s)"
-    r"|(?<=[a-z])(?=[A-Z]{2,}[\w ,.'’-]{0,40}?\s*(?:\([^)]{1,40}\)\s*)?(?:—|–|--|\s-\s))"
+    r"|(?<=\S)(?=\s+\|\s)"  # a page title's site: "... near southwest side | Fox 59"
+    r"|(?<=[a-z0-9])(?=[A-Z]{2,}[\w ,.'’-]{0,40}?\s*(?:\([^)]{1,40}\)\s*)?(?:—|–|--|\s-\s))"
 )
 # A wiki section heading glued between paragraphs ("...group ETA.==Background==The Rolando
 # Cafe ..."), as text copied from an encyclopedia page arrives: a break, not words.
 _HEADING = re.compile(r"={2,}[^=\n]{1,80}={2,}")
+# What a page title carries after its pipe: the site's name or section, a few words.
+_SITE_NAME = re.compile(r"^\s*\|\s*\S+(?:\s+\S+){0,5}\s*$")
 _BYLINE = re.compile(
     r"^\s*(?:by|from)\s+[A-Z][\w.'’-]+(?:\s+(?:and\s+)?[A-Z][\w.'’-]+){0,5}\s*$", re.I
 )
@@ -163,10 +167,12 @@ def sentences(text: str) -> list[Sentence]:
         for start, segment in _segments(text)
         for at, glued in _offsets(_GLUED.split(segment))
     ):
+        if _SITE_NAME.match(glued):
+            continue  # "| Fox 59", "| Local News - Home": the page's, not the story's
         chunk, cut = strip_dateline(glued)
         offset += cut
-        if pending is not None and _HEADING.search(text, pending.start, offset):
-            out.append(pending)  # a fragment is not joined across a heading
+        if pending is not None and (cut or _HEADING.search(text, pending.start, offset)):
+            out.append(pending)  # a fragment is not joined across a heading or a dateline
             pending = None
         # The tagger reads capitals as names: an ALL-CAPS text is parsed in lower case
         # (the same length, so every offset still points into the article's own words).

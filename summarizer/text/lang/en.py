@@ -40,25 +40,27 @@ TOLL_WORDS = {
     "injured": r"injur\w*|wound\w*|hurt|maimed",
 }
 # Nouns a number counts that are not people, so it is no casualty figure beside a toll
-# word ("fired eight times", "suffered two gunshot wounds", "one bullet hit a car", "after
-# taking two hostages"): the figure is of shots, wounds, hours or things.
+# word ("fired eight times", "suffered two gunshot wounds", "one bullet hit a car"): the
+# figure is of shots, wounds, hours or things.
 NOT_PEOPLE_COUNTED = frozenset(
     "time times shot shots round rounds bullet bullets gunshot gunshots wound wounds "
     "stab hour hours minute minutes day days week weeks month months year years mile miles "
-    "block blocks percent hostage hostages car cars vehicle vehicles house houses home "
+    "block blocks percent car cars vehicle vehicles house houses home "
     "homes building buildings".split()
 )
 # The local authorities that speak about every crime in their area ("the Indianapolis
-# Metropolitan Police Department", "the county prosecutor"): a name holding one of these
-# words is shared by unrelated stories of one place, so it binds none of them. (Not an
-# army or a ministry: in war news they are who acted.)
+# Metropolitan Police Department", "the county prosecutor", "the coroner's office"): a
+# name holding one of these words is shared by unrelated stories of one place, so it
+# binds none of them. (Not an army or a ministry: in war news they are who acted.)
 AUTHORITY_WORDS = frozenset(
-    "police sheriff sheriffs department prosecutor prosecutors court".split()
+    "police sheriff sheriffs department prosecutor prosecutors court coroner coroners".split()
 )
 # Words saying a figure is an update of an earlier, lower one ("the toll rose to 40").
 TOLL_RISE = frozenset("rose risen climbed increased jumped reached mounted grew".split())
 # Pronouns that stand for a doer named before ("They killed ...").
 PERSONAL_PRONOUNS = frozenset("he she they we".split())
+# "killed himself": the object is the one who did it.
+REFLEXIVE_PRONOUNS = frozenset("himself herself themselves".split())
 MEANS_VERBS = frozenset("fire detonate".split())  # among ATTACK_VERBS
 # Intransitive: the subject is the one who suffers it ("three soldiers died").
 SUFFER_VERBS = frozenset("die perish drown".split())
