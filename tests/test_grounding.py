@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from summarizer.geo import resolve_place
 from summarizer.grounding import GroundingSource, fold, mentions_number, numbers_in, resolve_dates
 
 TEXT = (
@@ -96,3 +97,13 @@ def test_a_figure_set_in_an_earlier_year_is_context_not_the_toll() -> None:
     assert prepared.news_year == 2019
     assert figure_candidates(prepared, "killed") == [1]
     assert prepared.earlier_reason(prepared.numbered[1]) == "In 2006"
+
+
+def test_a_town_is_the_one_in_the_country_the_article_names() -> None:
+    # the most populous bearer of a name, unless the article names another's country
+    paris = resolve_place("Paris")
+    assert paris is not None and paris.country == "France"
+    texan = resolve_place("Paris", "United States")
+    assert texan is not None and texan.country == "United States" and texan.id != paris.id
+    # a country without a town of the name changes nothing
+    assert resolve_place("Paris", "Chile") == paris

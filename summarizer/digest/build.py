@@ -140,7 +140,7 @@ def _item(brief: EventBrief, article: Article, names: frozenset[str]) -> StoryIt
     for actor in brief.actors:
         if actor.role in _KEY_ROLES:
             keys.add("name:" + fold_name(actor.name))
-    place = resolve_place(loc.place) if loc.place else None
+    place = resolve_place(loc.place, loc.country) if loc.place else None
     # The brief states a country only where the article names it; a town the gazetteer
     # knows still says which country the story is in, for the gates.
     country = loc.country or (place.country if place is not None else None)

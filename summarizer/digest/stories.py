@@ -11,9 +11,11 @@ of its title and lead (the inverted pyramid puts the event there).
 2. **Gates.** Two groups can merge only if their events fall within ``STORY_DAYS`` of
    each other (the shooting, the arrest, the charge: days, not hours; an article without
    an event date counts by its publication, an article with neither by what it says
-   alone), their countries agree, and their places are the same place, or within
-   ``NEAR_KM`` of each other when the gazetteer knows both. Two strikes in one city a
-   month apart, or two quakes on one island years apart, stay apart.
+   alone), their countries agree, and their places, as the gazetteer resolves them (not
+   their words: "the Canterbury Plains" and "Christchurch" may be one quake's), are the
+   same place, or within ``NEAR_KM`` of each other; a place it does not know gates
+   nothing. Two strikes in one city a month apart, or two quakes on one island years
+   apart, stay apart.
 3. **Affinity.** A pair scores the cosine similarity of their leads and the names they
    share, each name weighted by how rare it is among the day's articles (inverse
    document frequency: "LeGrier" binds, "police" or the city every article names does
@@ -63,9 +65,6 @@ NEAR_KM = 60.0
 MAX_BLOCK = 300
 
 
-_Place = tuple[GeoPlace | None, frozenset[str]]
-
-
 @dataclass(frozen=True)
 class StoryItem:
     event_day: date | None
@@ -113,20 +112,15 @@ class _Group:
     lo: float  # earliest day of a member (its event's, else its publication's)
     hi: float  # latest
     countries: set[str]
-    places: list[_Place] = field(default_factory=list)
+    places: list[GeoPlace] = field(default_factory=list)  # as the gazetteer knows them
     merges: list[Merge] = field(default_factory=list)
 
 
-def _same_place(
-    a: tuple[GeoPlace | None, frozenset[str]], b: tuple[GeoPlace | None, frozenset[str]]
-) -> bool:
-    (pa, wa), (pb, wb) = a, b
-    if pa is not None and pb is not None:
-        if pa.id == pb.id:
-            return True
-        km = pa.km_to(pb)
-        return (km is not None and km <= NEAR_KM) or (km is None and pa.country == pb.country)
-    return bool(wa & wb)
+def _same_place(pa: GeoPlace, pb: GeoPlace) -> bool:
+    if pa.id == pb.id:
+        return True
+    km = pa.km_to(pb)
+    return (km is not None and km <= NEAR_KM) or (km is None and pa.country == pb.country)
 
 
 def _places_fit(a: _Group, b: _Group) -> bool:
@@ -243,7 +237,7 @@ def group_stories(
             lo=lo,
             hi=hi,
             countries={item.country} if item.country else set(),
-            places=[(item.place, item.place_words)] if item.place or item.place_words else [],
+            places=[item.place] if item.place else [],
         )
     # names part of each candidate pair, and its sum between groups (average linkage)
     names_of: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {}
