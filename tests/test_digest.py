@@ -545,3 +545,26 @@ def test_a_place_the_gazetteer_does_not_know_keeps_no_two_reports_apart() -> Non
         loc = {"place": place, "region": None, "country": None, "precision": "city"}
         inputs.append(DigestInput(article, hand_brief(article, location=loc)))
     assert len(build_digest(inputs).stories) == 1
+
+
+def test_two_quakes_of_one_country_are_told_apart_by_their_magnitudes() -> None:
+    """Hand-written: undated reports of quakes in one province. Two give 6.1 and 6.2
+    (a first figure revised: one quake); a third gives 7.3, another quake, though its
+    wording and the agency it quotes are the same."""
+    texts = [
+        "A magnitude 6.1 earthquake struck Aceh province, the Meteorology and Geophysics "
+        "Agency said. Houses collapsed in several villages.",
+        "A 6.2-magnitude earthquake struck Aceh province, the Meteorology and Geophysics "
+        "Agency said. Houses collapsed in several villages and roads cracked.",
+        "A magnitude 7.3 earthquake struck Aceh province, the Meteorology and Geophysics "
+        "Agency said. Houses collapsed in several villages.",
+    ]
+    loc = {"place": "Aceh province", "region": None, "country": "Indonesia", "precision": "region"}
+    inputs = []
+    for n, text in enumerate(texts, 1):
+        article = hand_article(text, outlet=f"Outlet {n}", published=None, n=n)
+        inputs.append(DigestInput(article, hand_brief(article, location=loc)))
+    stories = build_digest(inputs).stories
+    assert sorted(len(s.sources) for s in stories) == [1, 2]
+    (alone,) = [s for s in stories if len(s.sources) == 1]
+    assert alone.sources[0].article_id == inputs[2].article.id

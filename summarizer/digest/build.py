@@ -28,6 +28,7 @@ from ..reading import LEAD_SENTENCES, read_article
 from ..schema import EventBrief, Reading
 from ..text.lang import LANG
 from ..text.names import ACTOR_LABELS, PLACE_LABELS, names_in, places_named, without_possessive
+from ..text.numbers import magnitude
 from .entities import AliasRules, fold_name
 from .model import Digest, DigestFailure, Story, StoryMerge
 from .reconcile import Member, reconcile
@@ -132,7 +133,19 @@ def _without_authorities(
     return [names - acronyms for names, _ in named]
 
 
-def _item(brief: EventBrief, article: Article, names: frozenset[str]) -> StoryItem:
+def _magnitude(article: Article, reading: Reading) -> float | None:
+    """The quake's magnitude as the title or the lead states it; not one a sentence
+    about an earlier quake gives ("In 2004, a magnitude 9.1 quake ...")."""
+    earlier = {s.text for s in reading.earlier}
+    for text in (article.title or "", *(s for s in reading.lead if s not in earlier)):
+        if (found := magnitude(text)) is not None:
+            return found
+    return None
+
+
+def _item(
+    brief: EventBrief, article: Article, names: frozenset[str], quake: float | None = None
+) -> StoryItem:
     loc = brief.location
     place_words = frozenset(fold_name(loc.place).split()) if loc.place else frozenset()
     keys = {"name:" + n for n in names}
@@ -155,6 +168,7 @@ def _item(brief: EventBrief, article: Article, names: frozenset[str]) -> StoryIt
         keys=frozenset(keys),
         place=place,
         names=names,
+        magnitude=quake,
     )
 
 
@@ -297,7 +311,10 @@ def build_digest(
     named = _without_authorities(
         [_names(m.article, r) for m, r in zip(reps, readings, strict=True)]
     )
-    items = [_item(m.brief, m.article, n) for m, n in zip(reps, named, strict=True)]
+    items = [
+        _item(m.brief, m.article, n, _magnitude(m.article, r))
+        for m, n, r in zip(reps, named, readings, strict=True)
+    ]
     clusters, merges = group_stories(items, vectors, apart=_apart(reps, aliases))
     built: list[_Built] = []
     for cluster in clusters:

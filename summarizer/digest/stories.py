@@ -14,8 +14,9 @@ of its title and lead (the inverted pyramid puts the event there).
    alone), their countries agree, and their places, as the gazetteer resolves them (not
    their words: "the Canterbury Plains" and "Christchurch" may be one quake's), are the
    same place, or within ``NEAR_KM`` of each other; a place it does not know gates
-   nothing. Two strikes in one city a month apart, or two quakes on one island years
-   apart, stay apart.
+   nothing; and the quakes' magnitudes, where both state one, are within
+   ``MAGNITUDE_SLACK``. Two strikes in one city a month apart, or two quakes on one
+   island years apart, stay apart.
 3. **Affinity.** A pair scores the cosine similarity of their leads and the names they
    share, each name weighted by how rare it is among the day's articles (inverse
    document frequency: "LeGrier" binds, "police" or the city every article names does
@@ -41,6 +42,7 @@ from numpy.typing import NDArray
 from ..geo import GeoPlace
 
 __all__ = [
+    "MAGNITUDE_SLACK",
     "MAX_BLOCK",
     "NAMES_FULL",
     "NEAR_KM",
@@ -61,6 +63,9 @@ SAME_DAY = 0.3  # the same event day, as much as a name a third of the articles 
 SAME_PLACE = 0.3  # the same town
 SAME_SPOT = 0.5  # the same spot below a city, as much as a name half the articles give
 STORY_DAYS = 7
+# Two quakes' magnitudes further apart than this are two quakes (a first report's 6.0
+# revised to 6.2 is one).
+MAGNITUDE_SLACK = 0.5
 NEAR_KM = 60.0
 MAX_BLOCK = 300
 
@@ -75,6 +80,7 @@ class StoryItem:
     keys: frozenset[str]
     place: GeoPlace | None = None
     names: frozenset[str] = frozenset()
+    magnitude: float | None = None  # the quake's, as the lead states it
 
     @property
     def day(self) -> date | None:
@@ -113,6 +119,7 @@ class _Group:
     hi: float  # latest
     countries: set[str]
     places: list[GeoPlace] = field(default_factory=list)  # as the gazetteer knows them
+    magnitudes: set[float] = field(default_factory=set)
     merges: list[Merge] = field(default_factory=list)
 
 
@@ -138,6 +145,9 @@ def _can_merge(a: _Group, b: _Group, apart: Collection[frozenset[int]]) -> bool:
     if len(a.countries | b.countries) > 1:
         return False
     if apart and any(frozenset((i, j)) in apart for i in a.members for j in b.members):
+        return False
+    sizes = a.magnitudes | b.magnitudes
+    if a.magnitudes and b.magnitudes and max(sizes) - min(sizes) > MAGNITUDE_SLACK:
         return False
     return _places_fit(a, b)
 
@@ -238,6 +248,7 @@ def group_stories(
             hi=hi,
             countries={item.country} if item.country else set(),
             places=[item.place] if item.place else [],
+            magnitudes={item.magnitude} if item.magnitude is not None else set(),
         )
     # names part of each candidate pair, and its sum between groups (average linkage)
     names_of: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {}
@@ -275,6 +286,7 @@ def group_stories(
         kept.lo, kept.hi = min(kept.lo, merged.lo), max(kept.hi, merged.hi)
         kept.countries |= merged.countries
         kept.places += merged.places
+        kept.magnitudes |= merged.magnitudes
         names, shared = names_of[(i, j)]
         kept.merges += [*merged.merges, Merge(i, j, similarity, shared, names, average)]
         for other in linked.pop(gone, set()) - {keep}:

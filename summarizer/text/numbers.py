@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from .lang import LANG
 
-__all__ = ["mentions", "numerals", "stated", "unsupported"]
+__all__ = ["magnitude", "mentions", "numerals", "stated", "unsupported"]
 
 # Digits, with thousands separators, decimals and a unit glued on ("9mm", "40km").
 _NUMERAL = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.]\d{3})+(?![\d])|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
@@ -132,3 +132,20 @@ def unsupported(text: str, article: str) -> list[str]:
             continue
         missing.append(raw)
     return missing
+
+
+# An earthquake's size: "a magnitude 6.1 quake", "a 6.1-magnitude quake", "magnitude-7.3",
+# "measuring 5.8 on the Richter scale", "an M6.4 quake".
+_MAGNITUDE = re.compile(
+    r"\bmagnitude[- ]?(?:of\s+)?(\d(?:\.\d)?)\b|\b(\d\.\d)[- ]magnitude\b"
+    r"|\b(\d(?:\.\d)?)\s+on\s+the\s+richter\b|\bM\s?(\d\.\d)\b",
+    re.IGNORECASE,
+)
+
+
+def magnitude(text: str) -> float | None:
+    """The first earthquake magnitude ``text`` states, or None."""
+    match = _MAGNITUDE.search(text)
+    if match is None:
+        return None
+    return float(next(g for g in match.groups() if g is not None))
