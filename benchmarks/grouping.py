@@ -301,6 +301,9 @@ def main() -> None:
           f"{sum(joined.values())}/{len(joined)}")  # fmt: skip
     for person, ok in joined.items():
         print(f"  {'joined' if ok else 'NOT joined'}: {person} ({', '.join(named[person])})")
+    entities = [e for s in digest.stories for e in s.entities]
+    across = sum(len({a for sp in e.spellings for a in sp.articles}) > 1 for e in entities)
+    print(f"entities shown: {len(entities)}; named by two or more articles: {across}")
     given, wrong = figures_unsupported(events, digest, by_article)
     print(f"killed / injured figures given: {given}; not supported by the annotation: {len(wrong)}")
     if args.show:

@@ -1,10 +1,10 @@
 """What the digest needs to know of an article, read once, when its brief is made.
 
 ``read_article`` keeps the article's lead sentences, the entities of its headline and
-opening sentences, and the sentences about an earlier occasion with their entities
-(``schema.Reading``). The brief pipeline stores it in every brief; the digest reads
-names, places and leads from it, and parses only an article whose brief has none (one
-made before schema 1.3.0).
+opening sentences, the sentences about an earlier occasion with their entities, and the
+entities the rest of the article names (``schema.Reading``). The brief pipeline stores
+it in every brief; the digest reads names, places and leads from it, and parses only an
+article whose brief has none (one made before schema 1.3.0).
 """
 
 from __future__ import annotations
@@ -26,6 +26,12 @@ SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*")
 
 def read_article(prepared: PreparedArticle) -> Reading:
     headline = SITE_SEPARATOR.split(prepared.article.title or "")[0]
+    named: dict[tuple[str, str, bool], None] = {}
+    for text, span in zip(
+        prepared.numbered[OPENING_SENTENCES:], prepared.parsed[OPENING_SENTENCES:], strict=True
+    ):
+        if prepared.earlier_reason(text) is None:
+            named.update(dict.fromkeys(mentions(span)))
     return Reading(
         lead=prepared.numbered[:LEAD_SENTENCES],
         headline=mentions(parse(headline)[:]) if headline else [],
@@ -35,4 +41,5 @@ def read_article(prepared: PreparedArticle) -> Reading:
             for s in prepared.numbered
             if prepared.earlier_reason(s) is not None
         ],
+        named=list(named),
     )

@@ -69,7 +69,7 @@ __all__ = [
     "summary_sentences",
 ]
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 # ACLED's event types and sub-event types (ACLED Codebook, 2023), then a general set for
 # news that is not political violence or protest.
@@ -521,8 +521,9 @@ class ReadSentence(_Model):
 class Reading(_Model):
     """The language layer's reading of the article, made when the brief is made (by
     code, not the model), so that a digest of thousands of briefs parses no article:
-    the lead sentences, the entities of the headline and the opening sentences, and
-    the sentences about an earlier occasion with theirs. A mention is [text, label,
+    the lead sentences, the entities of the headline and the opening sentences, the
+    sentences about an earlier occasion with theirs, and the entities the rest of the
+    article names. A mention is [text, label,
     whether its head word is an adjective], as spaCy's tagger read it."""
 
     lead: list[str] = Field(description="The article's first sentences.")
@@ -532,6 +533,11 @@ class Reading(_Model):
     )
     earlier: list[ReadSentence] = Field(
         default_factory=list, description="Sentences about an earlier occasion."
+    )
+    named: list[tuple[str, str, bool]] = Field(
+        default_factory=list,
+        description="The entities of the sentences after the opening, each once, not "
+        "those of sentences about an earlier occasion (schema 1.4.0; the story's entities).",
     )
 
 

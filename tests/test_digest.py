@@ -568,3 +568,28 @@ def test_two_quakes_of_one_country_are_told_apart_by_their_magnitudes() -> None:
     assert sorted(len(s.sources) for s in stories) == [1, 2]
     (alone,) = [s for s in stories if len(s.sources) == 1]
     assert alone.sources[0].article_id == inputs[2].article.id
+
+
+def test_an_organisation_named_late_in_each_article_and_by_its_acronym_is_one_entity() -> None:
+    """Hand-written: two outlets' reports of one shooting. Each names the group only
+    after its opening sentences, one in full, the other by its acronym: one entity,
+    spelt both ways, from both articles."""
+    opening = (
+        "A gunman opened fire at the Riverton community centre on Tuesday, police said. "
+        "Four people were wounded. The gunman fled in a grey car. Officers closed the "
+        "roads around the centre. Witnesses described hearing a dozen shots. Schools "
+        "nearby were locked down for two hours. "
+    )
+    texts = [
+        opening + "The Council on American-Islamic Relations condemned the attack.",
+        opening + "A spokesman for CAIR condemned the attack.",
+    ]
+    inputs = []
+    for n, text in enumerate(texts, 1):
+        article = hand_article(text, outlet=f"Outlet {n}", published=date(2025, 3, 4), n=n)
+        inputs.append(DigestInput(article, hand_brief(article)))
+    (story,) = build_digest(inputs).stories
+    (group,) = [e for e in story.entities if any("CAIR" in s.text for s in e.spellings)]
+    assert {s.text for s in group.spellings} == {"CAIR", "Council on American-Islamic Relations"}
+    assert {a for s in group.spellings for a in s.articles} == {x.article.id for x in inputs}
+    assert "acronym" in group.matched_by

@@ -27,7 +27,14 @@ from ..prepared import PreparedArticle
 from ..reading import LEAD_SENTENCES, read_article
 from ..schema import EventBrief, Reading
 from ..text.lang import LANG
-from ..text.names import ACTOR_LABELS, PLACE_LABELS, names_in, places_named, without_possessive
+from ..text.names import (
+    ACTOR_LABELS,
+    PLACE_LABELS,
+    initials,
+    names_in,
+    places_named,
+    without_possessive,
+)
 from ..text.numbers import magnitude
 from .entities import AliasRules, fold_name
 from .model import Digest, DigestFailure, Story, StoryMerge
@@ -74,12 +81,12 @@ def _site_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", key)
 
 
-def _opening_names(article: Article, reading: Reading, outlet: str | None) -> tuple[str, ...]:
-    """People, organisations and groups the article's opening names (not its outlet),
-    for the story's entities."""
+def _article_names(article: Article, reading: Reading, outlet: str | None) -> tuple[str, ...]:
+    """People, organisations and groups the article names (not its outlet), its
+    opening's first, for the story's entities."""
     outlet = fold_name(article.outlet or outlet or "")
     found: dict[str, None] = {}
-    for sentence in reading.opening:
+    for sentence in [*reading.opening, reading.named]:
         for name in names_in(sentence):
             if len(name) > 3 and not (outlet and fold_name(name) in outlet):
                 found.setdefault(name, None)
@@ -129,7 +136,7 @@ def _without_authorities(
     """Each article's names, less the acronyms of the authorities any article of the day
     spells out: "IMPD" where one article writes "the Indianapolis Metropolitan Police
     Department" is the local police too, in every story of the city."""
-    acronyms = {_initials(a) for _, found in named for a in found if len(a.split()) > 1}
+    acronyms = {initials(a) for _, found in named for a in found if len(a.split()) > 1}
     return [names - acronyms for names, _ in named]
 
 
@@ -301,9 +308,7 @@ def build_digest(
             copies=tuple(inputs[i].article for i in g[1:]),
             review=inputs[g[0]].review,
             brief_failed=inputs[g[0]].brief_failed,
-            opening_names=_opening_names(
-                inputs[g[0]].article, r, inputs[g[0]].brief.provenance.outlet
-            ),
+            named=_article_names(inputs[g[0]].article, r, inputs[g[0]].brief.provenance.outlet),
         )
         for g, r in zip(groups, readings, strict=True)
     ]

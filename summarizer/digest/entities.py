@@ -9,7 +9,9 @@ Two spellings are one entity when
 - ``phonetic``: every word of the shorter name (two words at least) matches a word of
   the longer one by spelling or by sound (``jellyfish`` metaphone): Abu Zakariya / Abu Zakaria;
 - ``sole-target-surname``: the last words match by spelling or sound *and* each of the
-  two articles names exactly one party in that role (target, victim or perpetrator).
+  two articles names exactly one party in that role (target, victim or perpetrator);
+- ``acronym``: one is a single word of three letters or more that the other's words
+  make (``text.names.initials``): CAIR / Council on American-Islamic Relations.
 
 The guard: a shared surname alone never joins two names; it takes the same sole role
 in the same event, so two victims of one attack who share a family name stay two
@@ -28,18 +30,20 @@ import jellyfish
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
+from ..text.names import initials
+
 __all__ = ["AliasRules", "EntityGroup", "Mention", "fold_name", "group_mentions", "spellings_of"]
 
 FUZZY_NAME = 90.0
 FUZZY_WORD = 80.0
 # Strongest evidence first, so a weak link cannot pre-empt a strong one.
-_STRENGTH = ("editor", "same-letters", "fuzzy", "phonetic", "sole-target-surname")
+_STRENGTH = ("editor", "same-letters", "fuzzy", "phonetic", "acronym", "sole-target-surname")
 _SOLE_ROLES = frozenset({"target", "victim", "perpetrator"})
 _APOSTROPHES = re.compile(r"['’‘ʼʻ`\"“”]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # A lower-case word that is not a name particle: the text describes, it does not name.
 _DESCRIPTION_WORD = re.compile(
-    r"(?<![\w-])(?!(?:al|el|bin|ibn|bint|abu|de|del|da|di|la|le|van|von|der|of|the)\b)"
+    r"(?<![\w-])(?!(?:al|el|bin|ibn|bint|abu|de|del|da|di|la|le|van|von|der|of|the|on|for|and)\b)"
     r"[a-z][a-z]+\b"
 )
 
@@ -120,6 +124,9 @@ def _why_same(a: str, b: str, sole_role: bool) -> str | None:
         return "phonetic"
     if sole_role and _word_match(wa[-1], wb[-1]):
         return "sole-target-surname"
+    # "CAIR" and "the Council on American-Islamic Relations"
+    if len(short) == 1 and len(short[0]) > 2 and short[0] == initials(" ".join(long)):
+        return "acronym"
     return None
 
 

@@ -139,7 +139,7 @@ class Entity(_Model):
     matched_by: list[str] = Field(
         default_factory=list,
         description="Why spellings were joined: 'same-letters', 'fuzzy', 'phonetic', "
-        "'sole-target-surname', 'editor'.",
+        "'sole-target-surname', 'acronym', 'editor'.",
     )
     not_named_by: list[str] = Field(
         default_factory=list,

@@ -57,8 +57,8 @@ class Member:
     copies: tuple[Article, ...] = ()
     review: Literal["approved", "unreviewed"] | None = None
     brief_failed: bool = False
-    # the people and organisations the article's opening names (read once, by the digest)
-    opening_names: tuple[str, ...] = ()
+    # the people and organisations the article names (read once, by the digest)
+    named: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -259,11 +259,11 @@ def _entities(
         for a in m.brief.actors
         if a.affiliation
     ]
-    # The people and organisations each article's opening names, also when its brief
-    # gives them no role: a person several outlets name is one entity of the story.
+    # The people and organisations each article names, also when its brief gives them
+    # no role: a person several outlets name is one entity of the story.
     for m in members:
         cast = {fold_name(x.text) for x in mentions if x.article_id == m.id}
-        for name in m.opening_names:
+        for name in m.named:
             words = set(fold_name(name).split())
             # a name already cast, or a part of one ("al-Saedi" after the full name)
             if not any(words <= set(c.split()) for c in cast):

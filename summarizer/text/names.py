@@ -8,6 +8,7 @@ Pure: no model, no network, no I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from spacy.tokens import Span
@@ -19,6 +20,7 @@ __all__ = [
     "ACTOR_LABELS",
     "PLACE_LABELS",
     "Mention",
+    "initials",
     "mentions",
     "names_in",
     "places_named",
@@ -85,6 +87,14 @@ def _entities(text: Readable, labels: frozenset[str]) -> list[str]:
             continue
         out.setdefault(name, None)
     return list(out)
+
+
+def initials(name: str) -> str:
+    """The acronym a name's words make, function words aside, lower case: "Council on
+    American-Islamic Relations" -> "cair", "Indianapolis Metropolitan Police
+    Department" -> "impd"."""
+    words = [w for w in re.split(r"[\s-]+", name.lower()) if w and w not in LANG.STOP_WORDS]
+    return "".join(w[0] for w in words if w[0].isalnum())
 
 
 def names_in(text: Readable, *, exclude: str | None = None) -> list[str]:
