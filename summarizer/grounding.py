@@ -404,11 +404,12 @@ def source_from(context: object) -> GroundingSource | None:
     return context_value(context, CONTEXT_KEY, GroundingSource)
 
 
-# Words saying a sentence is about another, earlier occasion than the main event.
+# Words saying a sentence is about another, earlier occasion than the main event, or a
+# tally over a period ("so far this year", "by the end of 1972", "for all of 2015").
 _EARLIER = re.compile(
     r"\b(last (week|weekend|month|year)|earlier (this|last) (week|month|year)|in (early |late )?"
     rf"({'|'.join(LANG.MONTHS)})|(days|weeks|months|years) (ago|earlier|before)|previous|"
-    r"prior to|since|earlier|initial)\b",
+    r"prior to|since|earlier|initial|so far (this|in)|(by the end|for all) of (19|20)\d\d)\b",
     re.IGNORECASE,
 )
 # A year a sentence sets its facts in ("In 2004, a quake ...", "the 2010 floods").
@@ -416,28 +417,40 @@ _YEAR = re.compile(
     r"\b(?:in|of|during|from|since|the)\s+(?:early |late |mid-)?((?:19|20)\d\d)\b", re.I
 )
 
-# Any year, as in a date ("Sept. 5, 2013"), not in a count ("2,000", "2000 people").
-_ANY_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,.]\d)(?!\s+(?:people|of|[a-z]+s\b))")
+
+# A date with its year: "Dec. 3, 2015", "3 December 2015", "2015-12-03".
+_DATED = re.compile(
+    rf"\b(?:(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAMES})\.?,?\s+((?:19|20)\d\d)"
+    r"|((?:19|20)\d\d)-\d\d-\d\d)\b",
+    re.IGNORECASE,
+)
 
 
 def news_year(texts: Sequence[str], published: date | None) -> int | None:
-    """The year of the news: the publication's, else the latest year the article sets
-    anything in (an article names earlier years only to look back)."""
+    """The year of the news: the publication's, else the latest year of a date the
+    article writes out ("INDIANAPOLIS (Dec. 3, 2015) –"); None without one. A year named
+    alone ("In 2004, a tsunami killed ...") is no year of the news: an article that
+    dates nothing names a year only to look back."""
     if published is not None:
         return published.year
-    years = [int(m.group(1)) for t in texts for m in _ANY_YEAR.finditer(t)]
+    years = [int(next(g for g in m.groups() if g)) for t in texts for m in _DATED.finditer(t)]
     return max(years) if years else None
 
 
 def earlier_reason(sentence: str, published: date | None, *, year: int | None = None) -> str | None:
     """Why ``sentence`` is about an earlier occasion than the news, or None: it says so
     ("last month", "in January", "weeks ago"), sets itself in a year before the news's
-    ``year`` ("In 2004, a tsunami killed ..."), or states only days before the window."""
+    ``year`` ("In 2004, a tsunami killed ..."), or in any year when the article dates
+    neither itself nor its news (``year`` None), or states only days before the window."""
     if (m := _EARLIER.search(sentence)) is not None:
         return m.group(0)
-    if year is not None and (
-        m := next((y for y in _YEAR.finditer(sentence) if int(y.group(1)) < year), None)
-    ):
+    if (
+        m := next(
+            (y for y in _YEAR.finditer(sentence) if year is None or int(y.group(1)) < year),
+            None,
+        )
+    ) and (year is not None or published is None):
         return m.group(0)
     if published is not None:
         days = resolve_dates(sentence, published)

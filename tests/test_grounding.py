@@ -99,6 +99,33 @@ def test_a_figure_set_in_an_earlier_year_is_context_not_the_toll() -> None:
     assert prepared.earlier_reason(prepared.numbered[1]) == "In 2006"
 
 
+def test_an_article_that_dates_nothing_names_a_year_only_to_look_back() -> None:
+    # HAND-WRITTEN article (fictional): no publication date, no written-out date; the
+    # only year it names is an earlier quake's (before, that year became the news's)
+    from summarizer.brief.extraction import figure_candidates
+    from summarizer.ingest import parse_text
+    from summarizer.prepared import PreparedArticle
+
+    article = parse_text(
+        "A strong earthquake struck the island of Sumbawa on Tuesday, killing seven "
+        "people, officials said.\n\n"
+        "In 2004, a magnitude 9.1 quake off Indonesia triggered a tsunami that killed "
+        "some 230,000 people.\n\n"
+        "So far this year, 40 people have died in quakes across the country.\n\n"
+        "By the end of the day, rescuers had pulled 12 people from the rubble.",
+        "quake.txt",
+    )
+    prepared = PreparedArticle(article)
+    assert prepared.news_year is None
+    assert [prepared.earlier_reason(s) for s in prepared.numbered] == [
+        None,
+        "In 2004",
+        "So far this",
+        None,
+    ]
+    assert figure_candidates(prepared, "killed") == [1]
+
+
 def test_a_town_is_the_one_in_the_country_the_article_names() -> None:
     # the most populous bearer of a name, unless the article names another's country
     paris = resolve_place("Paris")
