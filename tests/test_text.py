@@ -269,3 +269,9 @@ def test_a_town_before_a_violent_noun_is_where_an_organisation_is_not() -> None:
         "the suspect was not known to local mosques."
     )
     assert places_in(doc[:]) == []
+
+
+def test_an_age_written_as_one_hyphenated_word_stays_whole() -> None:
+    # local news writes ages so ("a 42-year-old man"); the phrase was "old man"
+    r = _roles("A 42-year-old man was shot outside a bar on Sunday.")
+    assert r.patients == ("42-year-old man",)

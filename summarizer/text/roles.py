@@ -77,6 +77,17 @@ def _is_weapon(token: Token) -> bool:
     )
 
 
+def _joins_a_word(token: Token) -> bool:
+    """A hyphen inside a word the tokenizer split ("42-year-old")."""
+    doc = token.doc
+    return (
+        token.text in ("-", "–")
+        and not token.whitespace_
+        and token.i > 0
+        and not doc[token.i - 1].whitespace_
+    )
+
+
 def phrase(token: Token) -> str | None:
     """The noun phrase ``token`` heads, without its clauses, lists and determiners,
     "of" phrases kept ("members of the security forces"); None for a pronoun, a date,
@@ -104,7 +115,11 @@ def phrase(token: Token) -> str | None:
                 continue
             if child.dep_ == "poss" and child.pos_ == "PRON":
                 continue
-            keep.update(c.i for c in child.subtree if c.dep_ not in ("relcl", "appos", "punct"))
+            keep.update(
+                c.i
+                for c in child.subtree
+                if c.dep_ not in ("relcl", "appos", "punct") or _joins_a_word(c)
+            )
             if child.dep_ == "prep":  # the object of "of", itself cut as above
                 continue
             take(child)
