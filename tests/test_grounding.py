@@ -134,3 +134,13 @@ def test_a_town_is_the_one_in_the_country_the_article_names() -> None:
     assert texan is not None and texan.country == "United States" and texan.id != paris.id
     # a country without a town of the name changes nothing
     assert resolve_place("Paris", "Chile") == paris
+
+
+def test_a_name_two_countries_cities_bear_alike_is_no_sure_place() -> None:
+    # Birmingham, England and Birmingham, Alabama: without a country the digest cannot
+    # tell which, so it neither gates nor places a story by it; Paris is France's
+    assert resolve_place("Birmingham", sure=True) is None
+    alabama = resolve_place("Birmingham", "United States", sure=True)
+    assert alabama is not None and alabama.country == "United States"
+    paris = resolve_place("Paris", sure=True)
+    assert paris is not None and paris.country == "France"

@@ -160,7 +160,9 @@ def _item(
     for actor in brief.actors:
         if actor.role in _KEY_ROLES:
             keys.add("name:" + fold_name(actor.name))
-    place = resolve_place(loc.place, loc.country) if loc.place else None
+    # a town two countries' cities are named alike ("Birmingham") gates only once the
+    # article says which country
+    place = resolve_place(loc.place, loc.country, sure=True) if loc.place else None
     # The brief states a country only where the article names it; a town the gazetteer
     # knows still says which country the story is in, for the gates.
     country = loc.country or (place.country if place is not None else None)
