@@ -123,6 +123,7 @@ def _names(article: Article, reading: Reading) -> tuple[frozenset[str], frozense
                 continue  # "street", "the province"
             if label in PLACE_LABELS and resolve_place(text) is not None:
                 continue  # a town or a country is where (the place gates), not who
+            folded = folded.removeprefix("the ")  # "the Provisional IRA" is "Provisional IRA"
             out.add(folded)
             words = folded.split()
             if label in ("PERSON", "GPE") and 1 < len(words) <= 3 and len(words[-1]) > 3:
