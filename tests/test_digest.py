@@ -593,3 +593,22 @@ def test_an_organisation_named_late_in_each_article_and_by_its_acronym_is_one_en
     assert {s.text for s in group.spellings} == {"CAIR", "Council on American-Islamic Relations"}
     assert {a for s in group.spellings for a in s.articles} == {x.article.id for x in inputs}
     assert "acronym" in group.matched_by
+
+
+def test_one_person_spelt_two_ways_binds_two_reports() -> None:
+    """Hand-written: two outlets' differently worded reports of one arrest, the suspect
+    spelt "Ali Alishbandi" and "Ali Alishvandi": the same person, as the story's
+    entities join them, so one story."""
+    texts = [
+        "Ali Alishbandi, 34, was arrested on Tuesday over the stabbing of a shopkeeper "
+        "in Riverton, a spokesman said.",
+        "A man accused of knifing a store owner, Ali Alishvandi, was detained in Riverton "
+        "on Tuesday and will appear in court.",
+    ]
+    loc = {"place": "Riverton", "region": None, "country": None, "precision": "city"}
+    inputs = []
+    for n, text in enumerate(texts, 1):
+        article = hand_article(text, outlet=f"Outlet {n}", published=date(2025, 3, 4), n=n)
+        inputs.append(DigestInput(article, hand_brief(article, location=loc)))
+    (story,) = build_digest(inputs).stories
+    assert story.grouped_by[0].shared_names == ["ali alishbandi"]

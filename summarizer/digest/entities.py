@@ -32,7 +32,15 @@ from rapidfuzz import fuzz
 
 from ..text.names import initials
 
-__all__ = ["AliasRules", "EntityGroup", "Mention", "fold_name", "group_mentions", "spellings_of"]
+__all__ = [
+    "AliasRules",
+    "EntityGroup",
+    "Mention",
+    "fold_name",
+    "group_mentions",
+    "spellings_of",
+    "why_same",
+]
 
 FUZZY_NAME = 90.0
 FUZZY_WORD = 80.0
@@ -112,7 +120,7 @@ def _word_match(a: str, b: str) -> bool:
     return len(a) > 2 and len(b) > 2 and jellyfish.metaphone(a) == jellyfish.metaphone(b)
 
 
-def _why_same(a: str, b: str, sole_role: bool) -> str | None:
+def why_same(a: str, b: str, sole_role: bool) -> str | None:
     """Why folded names ``a`` and ``b`` are one entity, or None."""
     if a == b:
         return "same-letters"
@@ -186,7 +194,7 @@ def group_mentions(
             elif a in described or b in described:
                 why = None  # different folded letters (same ones share a spelling)
             else:
-                why = _why_same(a, b, sole(a, b))
+                why = why_same(a, b, sole(a, b))
             if why is not None:
                 candidates.append((_STRENGTH.index(why), a, b, why))
     for _, a, b, why in sorted(candidates):

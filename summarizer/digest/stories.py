@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..geo import GeoPlace
+from .entities import why_same
 
 __all__ = [
     "MAGNITUDE_SLACK",
@@ -209,6 +210,9 @@ def _evidence(
     return score
 
 
+_SPELT = ("fuzzy", "phonetic")
+
+
 def _same_people(a: frozenset[str], b: frozenset[str]) -> tuple[str, ...]:
     """The names two articles share, a last name only when it can be the same person:
     not when each article names someone by it with another first name ("Dakota
@@ -222,7 +226,22 @@ def _same_people(a: frozenset[str], b: frozenset[str]) -> tuple[str, ...]:
         ours, theirs = full(a, last), full(b, last)
         return not (ours and theirs) or any(x[0] == y[0] for x in ours for y in theirs)
 
-    return tuple(sorted(n for n in a & b if " " in n or may_be_one(n)))
+    shared = {n for n in a & b if " " in n or may_be_one(n)}
+    # one person spelt two ways ("Tashfin Malik", "Tashfeen Malik"), as the story's
+    # entities join them; the first name must match too (not "Dakota" and "Jamal")
+    theirs = [y for y in b - a if " " in y]
+    for x in a - b:
+        if " " not in x:
+            continue
+        for y in theirs:
+            if (
+                x[0] == y[0]
+                and x.split()[-1][0] == y.split()[-1][0]
+                and why_same(x, y, False) in _SPELT
+            ):
+                shared.add(x)
+                break
+    return tuple(sorted(shared))
 
 
 def group_stories(
