@@ -1,6 +1,7 @@
 """Benchmark: the digest on real multi-outlet news, scored against the annotated events.
 
     python benchmarks/grouping.py [--model ALIAS] [--cache DIR] [--every N]
+                                  [--first-choice] [--undated] [--show]
 
 Briefs ``fixtures/devsets/digest-dev/`` (GVDB dev shootings from many local outlets over
 two months, several cities, and WikiEvents dev articles cited by one Wikipedia event
@@ -16,7 +17,11 @@ the rules or the digest costs no model call, then builds the digest and prints:
   support (GVDB marks each victim killed or injured in each article; a figure is
   supported when an article of its event marks that many), and the conflicts the
   digest reports;
+* the entities shown, and those named by two or more articles;
 * seconds for briefing (as run) and for the digest itself.
+
+``--first-choice`` briefs with the code's first choice for each question (no model,
+seconds); ``--undated`` drops every publication date, as many pages come.
 
 A benchmark, never a test: the figures compare versions of the digest.
 """
