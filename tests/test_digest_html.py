@@ -51,6 +51,13 @@ def test_hostile_article_does_not_execute_in_chromium(browser, tmp_path: Path) -
     assert page.title() == "Digest"
     # At a glance: one row per story, linking to it; its details folded away.
     assert page.locator("nav.contents a").count() == 1
+    # each row carries the story's summary, cut to two lines by the page's style
+    gist = page.locator("nav.contents .gist").first
+    assert gist.inner_text() == "A sentence of the test. Another sentence of the test."
+    clamp = page.evaluate(
+        "getComputedStyle(document.querySelector('nav.contents .gist')).webkitLineClamp"
+    )
+    assert clamp == "2"
     assert page.locator("details").first.get_attribute("open") is None
     page.locator("details > summary").first.click()
     # The hostile words are shown as text, not dropped.
