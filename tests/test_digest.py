@@ -460,6 +460,27 @@ def test_the_reading_a_brief_carries_gives_the_digest_its_article_gives(run: str
         assert build_digest(read).model_dump() == expected
 
 
+def _one_outlets_dated_reports(
+    texts: list[str], days: tuple[date, ...], loc: dict[str, Any]
+) -> list[DigestInput]:
+    """Hand-written briefs of one outlet's reports, each dated by its first sentence."""
+    inputs = []
+    for n, (text, day) in enumerate(zip(texts, days, strict=True), 1):
+        article = hand_article(text, outlet="Riverton Daily", published=day, n=n)
+        brief = hand_brief(
+            article,
+            location=loc,
+            date={
+                "evidence": text.split(". ")[0] + ".",
+                "value": day,
+                "precision": "exact",
+                "time_of_day": None,
+            },
+        )
+        inputs.append(DigestInput(article, brief))
+    return inputs
+
+
 def test_two_shootings_of_one_town_sharing_only_its_police_and_a_surname_stay_apart() -> None:
     """Hand-written: one outlet's two crime reports, three days apart, in one town. The
     town's police department, a part of town ("Riverton's east side") and a surname
@@ -474,21 +495,8 @@ def test_two_shootings_of_one_town_sharing_only_its_police_and_a_surname_stay_ap
         "arm in the 3900 block of Grand Avenue.",
     ]
     loc = {"place": "Riverton", "region": None, "country": None, "precision": "city"}
-    inputs = []
     days = (date(2025, 3, 4), date(2025, 3, 7))
-    for n, (text, day) in enumerate(zip(texts, days, strict=True), 1):
-        article = hand_article(text, outlet="Riverton Daily", published=day, n=n)
-        brief = hand_brief(
-            article,
-            location=loc,
-            date={
-                "evidence": text.split(". ")[0] + ".",
-                "value": day,
-                "precision": "exact",
-                "time_of_day": None,
-            },
-        )
-        inputs.append(DigestInput(article, brief))
+    inputs = _one_outlets_dated_reports(texts, days, loc)
     assert len(build_digest(inputs).stories) == 2
 
 
@@ -507,21 +515,8 @@ def test_the_acronym_of_a_police_department_one_article_spells_out_binds_no_stor
         "block of North Oakland Avenue around 3 a.m. Saturday and found him shot in the leg.",
     ]
     loc = {"place": "Riverton", "region": None, "country": None, "precision": "city"}
-    inputs = []
     days = (date(2025, 3, 3), date(2025, 3, 4), date(2025, 3, 8))
-    for n, (text, day) in enumerate(zip(texts, days, strict=True), 1):
-        article = hand_article(text, outlet="Riverton Daily", published=day, n=n)
-        brief = hand_brief(
-            article,
-            location=loc,
-            date={
-                "evidence": text.split(". ")[0] + ".",
-                "value": day,
-                "precision": "exact",
-                "time_of_day": None,
-            },
-        )
-        inputs.append(DigestInput(article, brief))
+    inputs = _one_outlets_dated_reports(texts, days, loc)
     assert len(build_digest(inputs).stories) == 3
 
 
