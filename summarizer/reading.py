@@ -27,19 +27,16 @@ SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*")
 def read_article(prepared: PreparedArticle) -> Reading:
     headline = SITE_SEPARATOR.split(prepared.article.title or "")[0]
     named: dict[tuple[str, str, bool], None] = {}
-    for text, span in zip(
-        prepared.numbered[OPENING_SENTENCES:], prepared.parsed[OPENING_SENTENCES:], strict=True
-    ):
-        if prepared.earlier_reason(text) is None:
+    earlier: list[ReadSentence] = []
+    for n, (text, span) in enumerate(zip(prepared.numbered, prepared.parsed, strict=True)):
+        if prepared.earlier_reason(text) is not None:
+            earlier.append(ReadSentence(text=text, mentions=mentions(text)))
+        elif n >= OPENING_SENTENCES:
             named.update(dict.fromkeys(mentions(span)))
     return Reading(
         lead=prepared.numbered[:LEAD_SENTENCES],
         headline=mentions(parse(headline)[:]) if headline else [],
         opening=[mentions(s) for s in prepared.parsed[:OPENING_SENTENCES]],
-        earlier=[
-            ReadSentence(text=s, mentions=mentions(s))
-            for s in prepared.numbered
-            if prepared.earlier_reason(s) is not None
-        ],
+        earlier=earlier,
         named=list(named),
     )

@@ -93,11 +93,6 @@ def _article_names(article: Article, reading: Reading, outlet: str | None) -> tu
     return tuple(found)
 
 
-def _initials(folded: str) -> str:
-    """ "indianapolis metropolitan police department" -> "impd"."""
-    return "".join(w[0] for w in folded.split() if w not in LANG.STOP_WORDS)
-
-
 def _names(article: Article, reading: Reading) -> tuple[frozenset[str], frozenset[str]]:
     """The people, organisations and groups the article's headline and opening name,
     folded; a person also by their last name ("Officer Thomas Cottrell" -> "cottrell").

@@ -68,10 +68,9 @@ def _modifies_a_place(ent: Span) -> bool:
     # the small parser misreads "on Indy’s near east side" (no possessive arc): a name
     # whose possessive is followed, within three words, by a place noun
     doc = ent.doc
-    owns = ent.text.endswith(("'s", "’s")) or (
-        ent.end < len(doc) and doc[ent.end].lower_ in ("'s", "’s")
-    )
-    after = doc[ent.end + (0 if ent.text.endswith(("'s", "’s")) else 1) : ent.end + 4]
+    glued = without_possessive(ent.text) != ent.text  # "Indy’s" as one entity
+    owns = glued or (ent.end < len(doc) and without_possessive(doc[ent.end].lower_) == "")
+    after = doc[ent.end + (0 if glued else 1) : ent.end + 4]
     return owns and any(t.lower_ in LANG.PLACE_NOUNS for t in after)
 
 
