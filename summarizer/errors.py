@@ -6,8 +6,10 @@
     ├── IngestError                 one input file cannot become an article (names the file)
     ├── FetchError                  one feed or page could not be fetched (names the URL)
     ├── ModelIntegrityError         local weights missing, wrong version or wrong sha256
+    ├── CacheCorrupt                the brief cache's database is unreadable (names it)
     ├── ReviewError                 the review store refused a change (names the brief)
     │   ├── EditConflict            another editor saved first; carries both differences
+    │   ├── StoreBusy               another writer held the store's lock past the wait
     │   └── InvalidEdit             an edit fails the brief's checks; carries each field's message
     └── ModelCallError              one model call for one item failed; ``kind`` names how
         ├── ContextWindowError      the prompt would not fit the model's context window
@@ -30,6 +32,7 @@ from typing import ClassVar, Literal
 
 __all__ = [
     "BackendError",
+    "CacheCorrupt",
     "ConfigurationError",
     "ContextWindowError",
     "EditConflict",
@@ -42,6 +45,7 @@ __all__ = [
     "ModelIntegrityError",
     "OutputValidationError",
     "ReviewError",
+    "StoreBusy",
     "SummarizerError",
     "TransportError",
     "UsageError",
@@ -91,8 +95,18 @@ class ModelIntegrityError(SummarizerError):
     """Local model weights are missing, of the wrong version, or fail the sha256 check."""
 
 
+class CacheCorrupt(SummarizerError):
+    """The brief cache's database cannot be read as one; ``summarizer cache clear``
+    moves it aside and starts an empty cache."""
+
+
 class ReviewError(SummarizerError):
     """The review store refused a change: unknown brief, wrong status, stale version."""
+
+
+class StoreBusy(ReviewError):
+    """Another writer held the review store's write lock longer than this caller waits
+    (``ReviewStore(lock_wait=...)``). Nothing was changed; asking again may pass."""
 
 
 class EditConflict(ReviewError):

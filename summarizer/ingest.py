@@ -400,6 +400,8 @@ def _from_json(path: Path, text: str) -> Iterator[Article | IngestFailure]:
                 yield _from_record(json.loads(line), source)
             except json.JSONDecodeError as exc:
                 yield IngestFailure(source, f"invalid JSON: {exc.msg}")
+            except RecursionError:
+                yield IngestFailure(source, "invalid JSON: nested too deeply")
             except IngestError as exc:
                 yield IngestFailure(exc.path, exc.reason)
         return
@@ -407,6 +409,9 @@ def _from_json(path: Path, text: str) -> Iterator[Article | IngestFailure]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         yield IngestFailure(str(path), f"invalid JSON at line {exc.lineno}: {exc.msg}")
+        return
+    except RecursionError:
+        yield IngestFailure(str(path), "invalid JSON: nested too deeply")
         return
     if data == []:
         yield IngestFailure(str(path), "holds an empty list: no article records")

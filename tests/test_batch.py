@@ -164,3 +164,29 @@ def test_the_embedded_model_is_refused_for_batch(tmp_path: Path) -> None:
     settings = Settings(backend="local", cache_dir=tmp_path / "c")
     with pytest.raises(UsageError, match="needs an endpoint with the Batch API"):
         brief_batch([_folder(tmp_path, 1)], settings)
+
+
+def test_the_batch_run_reports_what_the_live_run_reports(tmp_path: Path) -> None:
+    """The same articles through the live path and through the Batch API: the same
+    requests and tokens, and the cost at the batch price (half the live price)."""
+    from summarizer.brief.batch import BATCH_PRICE
+    from summarizer.brief.pipeline import brief_paths
+
+    folder = _folder(tmp_path, 6)
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"fake": [2.0, 8.0]}), encoding="utf-8")
+    with FakeOpenAI() as fake:
+        live_settings = fake_settings(fake, tmp_path / "live-cache", prices_file=prices)
+        _, live = brief_paths([folder], live_settings)
+        batch_settings = fake_settings(
+            fake, tmp_path / "batch-cache", prices_file=prices, batch_poll=0.01
+        )
+        _, batch, report = brief_batch([folder], batch_settings)
+    assert live.model_calls == 6 and live.tokens_in > 0 and live.cost_usd
+    assert (batch.model_calls, batch.tokens_in, batch.tokens_out) == (
+        live.model_calls,
+        live.tokens_in,
+        live.tokens_out,
+    )
+    assert (report.requests_sent, report.tokens_in) == (batch.model_calls, batch.tokens_in)
+    assert batch.cost_usd == pytest.approx(live.cost_usd * BATCH_PRICE)

@@ -19,6 +19,7 @@ import pytest
 from summarizer.daily import run_daily
 from summarizer.digest import Digest
 from summarizer.feeds import FetchPolicy
+from summarizer.feeds.guard import AllowList
 from summarizer.render.atom import story_tag
 from summarizer.testing import FakeOpenAI
 from summarizer.testing.feed_server import FeedServer, Resource, html_page
@@ -26,7 +27,8 @@ from summarizer.testing.feed_server import FeedServer, Resource, html_page
 from .fakes import fake_env, fake_settings
 from .feedsite import DAY, FLOOD_B, add_news, atom
 
-POLICY = FetchPolicy(timeout=2.0, attempts=2, max_retry_wait=0.5)
+LOOPBACK = AllowList.parse(["127.0.0.1", "::1"])  # the test servers
+POLICY = FetchPolicy(timeout=2.0, attempts=2, max_retry_wait=0.5, allow=LOOPBACK)
 THE_DAY = dt.date.fromisoformat(DAY)
 NOW = dt.datetime(2025, 6, 2, 10, 0, tzinfo=dt.UTC)
 

@@ -12,11 +12,13 @@ import pytest
 
 from summarizer.errors import UsageError
 from summarizer.feeds import FeedStore, FetchPolicy, FetchReport, feed_urls, fetch_feeds
+from summarizer.feeds.guard import AllowList
 from summarizer.testing.feed_server import FeedServer
 
 from .feedsite import DAY, FAULT_PAGES, add_faults, add_news
 
-POLICY = FetchPolicy(timeout=1.0, attempts=2, max_retry_wait=1.5, max_bytes=100_000)
+LOOPBACK = AllowList.parse(["127.0.0.1", "::1"])  # the test servers
+POLICY = FetchPolicy(timeout=1.0, attempts=2, max_retry_wait=1.5, max_bytes=100_000, allow=LOOPBACK)
 
 
 @pytest.fixture
@@ -185,6 +187,7 @@ def test_killed_while_fetching_nothing_fetched_is_fetched_again(
         site.add(p, Resource(html_page(f"Story {i}", [f"Story number {i}.", *FLOOD_A]), delay=0.4))
     store = tmp_path / "feeds.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMARIZER_")}
+    env["SUMMARIZER_FETCH_ALLOW"] = "127.0.0.1"  # the test site is on loopback
     cmd = [sys.executable, "-m", "summarizer", "fetch", site.url("/slow/feed.xml"),
            "--store", str(store), "--per-host", "1"]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)

@@ -295,3 +295,36 @@ def test_the_digest_uses_approved_versions_and_marks_drafts_it_is_asked_for(
     digest = build_digest(inputs)
     marks = {s.review for story in digest.stories for s in story.sources}
     assert marks == {"approved", "unreviewed"}
+
+
+def test_a_writer_holding_the_lock_makes_a_save_busy_not_lost(location: str) -> None:
+    """Another writer holds the store's write lock past this store's wait: the save is
+    refused with StoreBusy at once, nothing is written, and it passes once the lock is
+    let go (SQLite's BEGIN IMMEDIATE; PostgreSQL's advisory lock under lock_timeout)."""
+    from summarizer.errors import StoreBusy
+
+    item_id = _filed(ReviewStore(location))
+    store = ReviewStore(location, lock_wait=0.3)
+    content = store.version(item_id).content
+    content["headline"] = "An editor's headline saved while another writer waits"
+    holder = open_database(location)
+    with holder.write():
+        with pytest.raises(StoreBusy, match="locked by another writer"):
+            store.save(item_id, content, base=1, editor="alice")
+        assert len(store.versions(item_id)) == 1  # reads go on while the lock is held
+    assert store.save(item_id, content, base=1, editor="alice") == 2
+    holder.close()
+    store.close()
+
+
+def test_a_signed_out_session_stays_out(location: str) -> None:
+    store = ReviewStore(location)
+    secret = store.open_session("alice")
+    assert store.session_editor(secret, max_age=60) == "alice"
+    assert store.session_editor(secret + "x", max_age=60) is None
+    store.end_session(secret)
+    assert store.session_editor(secret, max_age=60) is None
+    other = store.open_session("alice")  # a new sign-in is a new session
+    assert store.session_editor(other, max_age=60) == "alice"
+    assert store.session_editor(other, max_age=-1) is None  # older than allowed
+    store.close()

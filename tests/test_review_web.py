@@ -8,6 +8,7 @@ saying so, where Chromium or Playwright is missing.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import uvicorn
 
 from summarizer.review.store import ReviewStore
 from summarizer.web.app import CSP, create_app
+from summarizer.web.serve import server_config
 
 from .test_digest import hand_article, hand_brief
 from .test_review_store import seed_briefs
@@ -33,9 +35,13 @@ HOSTILE = (
 
 
 class LiveServer:
-    def __init__(self, store: ReviewStore, **kwargs: Any) -> None:
+    """The review page as ``summarizer review serve`` serves it (``server_config``)."""
+
+    def __init__(
+        self, store: ReviewStore, *, forwarded_allow_ips: str | None = None, **kwargs: Any
+    ) -> None:
         app = create_app(store, editors=EDITORS, **kwargs)
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+        config = server_config(app, port=0, forwarded_allow_ips=forwarded_allow_ips)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -245,3 +251,228 @@ def test_a_sign_in_holds_on_every_server_sharing_the_secret(store: ReviewStore) 
             cookies = client.cookies
         assert httpx.get(second + "/", cookies=cookies).status_code == 200
         assert httpx.get(third + "/", cookies=cookies).status_code == 303  # to sign-in
+
+
+# --- under abuse (issue 26): plain HTTP against the live server ---------------------------
+
+
+def _edit_form(page: str) -> dict[str, str]:
+    """The fields of the page's edit form as a browser would post them."""
+    from html.parser import HTMLParser
+
+    fields: dict[str, str] = {}
+
+    class Form(HTMLParser):
+        inside = False
+        textarea: str | None = None
+        select: str | None = None
+        option: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = a.get("id") == "edit"
+            elif self.inside and tag == "input" and a.get("name"):
+                if a.get("type") != "checkbox" or "checked" in a:
+                    fields[str(a["name"])] = a.get("value") or ""
+            elif self.inside and tag == "textarea" and a.get("name"):
+                self.textarea = str(a["name"])
+                fields[self.textarea] = ""
+            elif self.inside and tag == "select" and a.get("name"):
+                self.select = str(a["name"])
+            elif self.inside and tag == "option" and self.select and "selected" in a:
+                # an option without a value posts its text
+                self.option = None if "value" in a else self.select
+                fields[self.select] = a.get("value") or ""
+
+        def handle_data(self, data: str) -> None:
+            if self.textarea:
+                fields[self.textarea] += data
+            elif self.option:
+                fields[self.option] += data
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "textarea":
+                self.textarea = None
+            elif tag == "option":
+                self.option = None
+            elif tag == "select":
+                self.select = None
+            elif tag == "form":
+                self.inside = False
+
+    Form().feed(page)
+    return fields
+
+
+def _signed_client(url: str, editor: str = "alice") -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=30)
+    token = _csrf(client)
+    signed = client.post(
+        "/login", data={"editor": editor, "token": EDITORS[editor], "csrftoken": token}
+    )
+    assert signed.status_code == 303
+    return client
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/x", "/\\evil.example/x", "https://evil.example/", "\\\\evil.example",
+     "/%0d%0aSet-Cookie:x", "javascript:alert(1)", "/\t/evil.example"],
+)  # fmt: skip
+def test_sign_in_sends_the_editor_only_to_a_path_here(live: str, target: str) -> None:
+    with httpx.Client(base_url=live) as client:
+        token = _csrf(client)
+        signed = client.post(
+            "/login",
+            data={"editor": "alice", "token": EDITORS["alice"], "csrftoken": token, "next": target},
+        )
+    assert signed.status_code == 303
+    location = signed.headers["location"]
+    assert location == "/" or (location == target and target.startswith("/%")), location
+
+
+def test_sign_in_keeps_a_path_on_this_site(live: str) -> None:
+    with httpx.Client(base_url=live) as client:
+        token = _csrf(client)
+        signed = client.post(
+            "/login",
+            data={"editor": "alice", "token": EDITORS["alice"], "csrftoken": token,
+                  "next": "/briefs/abc?x=1"},
+        )  # fmt: skip
+    assert signed.headers["location"] == "/briefs/abc?x=1"
+
+
+def test_a_huge_body_is_refused_before_it_is_read(store: ReviewStore) -> None:
+    sent = 0
+
+    def body() -> Iterator[bytes]:  # 100 MB, stopped by the server long before the end
+        nonlocal sent
+        chunk = b"editor=" + b"a" * (1024 * 1024 - 7)
+        for _ in range(100):
+            sent += len(chunk)
+            yield chunk
+
+    with LiveServer(store) as url:
+        # 100 MB declared, as an attacker would: the answer comes before the body is sent
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            raw.sendall(
+                b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                b"application/x-www-form-urlencoded\r\nContent-Length: 104857600\r\n\r\neditor="
+            )
+            assert raw.recv(200).startswith(b"HTTP/1.1 413")
+        # chunked, no length, with the CSRF cookie (so the body would be read): refused
+        # once past the limit; the server may hang up on the rest
+        with httpx.Client(base_url=url, timeout=30) as client:
+            _csrf(client)
+            try:
+                form = {"Content-Type": "application/x-www-form-urlencoded"}
+                streamed = client.post("/login", content=body(), headers=form)
+                assert streamed.status_code == 413
+            except (httpx.RemoteProtocolError, httpx.WriteError, httpx.ReadError):
+                pass
+        assert sent < 100 * 1024 * 1024
+        # the server is still serving
+        assert httpx.get(url + "/login").status_code == 200
+
+
+def test_a_locked_store_answers_503_keeps_the_edit_and_serves_others(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "review.db"
+    filing = ReviewStore(path)
+    for brief, article in seed_briefs():
+        filing.file(brief, article)
+    item_id = filing.items()[0].id
+    web_store = ReviewStore(path, lock_wait=1.0)
+    with LiveServer(web_store) as url:
+        alice, bob = _signed_client(url, "alice"), _signed_client(url, "bob")
+        form = _edit_form(alice.get(f"/briefs/{item_id}").text)
+        form["f:headline"] = "Alice's headline typed while the store was locked"
+        # another process holds the store's write lock (a long import, a backup)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            results: dict[str, Any] = {}
+
+            def save() -> None:
+                results["save"] = alice.post("/save", data=form)
+
+            saving = threading.Thread(target=save)
+            saving.start()
+            # meanwhile another editor's page is served: the event loop is not blocked
+            assert bob.get("/").status_code == 200
+            saving.join(timeout=20)
+            busy = results["save"]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert busy.status_code == 503 and busy.headers["retry-after"]
+        # the edit is shown again as typed, and nothing was saved
+        assert "Alice&#39;s headline typed while the store was locked" in busy.text
+        assert "store is busy" in busy.text
+        assert len(web_store.versions(item_id)) == 1
+        alice.close()
+        bob.close()
+
+
+def test_a_signed_out_cookie_is_refused(live: str) -> None:
+    client = _signed_client(live)
+    stolen = dict(client.cookies)
+    assert httpx.get(live + "/", cookies=stolen).status_code == 200
+    token = client.get("/").text.split('name="csrftoken" value="')[1].split('"')[0]
+    assert client.post("/logout", data={"csrftoken": token}).status_code == 303
+    # the copy of the cookie taken before signing out no longer signs anyone in
+    after = httpx.get(live + "/", cookies=stolen)
+    assert after.status_code == 303 and after.headers["location"].startswith("/login")
+    client.close()
+
+
+def test_cookies_are_secure_when_served_over_https(store: ReviewStore) -> None:
+    with LiveServer(store, https_only=True) as url, httpx.Client(base_url=url) as client:
+        page = client.get("/login")
+        assert "secure" in page.headers["set-cookie"].lower()
+    with LiveServer(store) as url, httpx.Client(base_url=url) as client:
+        page = client.get("/login")
+        assert "secure" not in page.headers["set-cookie"].lower()
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_sign_in_limit(store: ReviewStore) -> None:
+    limits = {"client": "2/15 minutes", "editor": "100/15 minutes"}
+    with LiveServer(store, sign_in_limits=limits) as url, httpx.Client(base_url=url) as client:
+        token = _csrf(client)
+        codes = [
+            client.post("/login", headers={"X-Forwarded-For": f"203.0.113.{i}"},
+                        data={"editor": f"e{i}", "token": "guess", "csrftoken": token}).status_code
+            for i in range(4)
+        ]  # fmt: skip
+    # each forged address is the same client: the third try is refused
+    assert codes == [401, 401, 429, 429]
+    # behind a trusted proxy the header names the real client, each with its own limit
+    with (
+        LiveServer(store, sign_in_limits=limits, forwarded_allow_ips="127.0.0.1") as url,
+        httpx.Client(base_url=url) as client,
+    ):
+        token = _csrf(client)
+        codes = [
+            client.post("/login", headers={"X-Forwarded-For": f"203.0.113.{i}"},
+                        data={"editor": f"e{i}", "token": "guess", "csrftoken": token}).status_code
+            for i in range(4)
+        ]  # fmt: skip
+    assert codes == [401] * 4
+
+
+def test_unknown_briefs_are_404_everywhere(live: str) -> None:
+    client = _signed_client(live)
+    token = client.get("/").text.split('name="csrftoken" value="')[1].split('"')[0]
+    assert client.get("/briefs/nope").status_code == 404
+    assert client.get("/briefs/nope/export.json").status_code == 404
+    saved = client.post("/save", data={"csrftoken": token, "item_id": "nope", "base": "1"})
+    assert saved.status_code == 404
+    decided = client.post(
+        "/decide",
+        data={"csrftoken": token, "item_id": "nope", "decision": "approve", "version": "1"},
+    )
+    assert decided.status_code == 404
+    client.close()

@@ -534,5 +534,16 @@ def brief_batch(
     )
     job.report.cost_usd = None if live is None else live * BATCH_PRICE
     summary = summarizer.summarize(results, time.perf_counter() - started)
-    summary = dataclasses.replace(summary, skipped=[str(s) for s in found.skipped])
-    return results, summary, job.report
+    # the briefs were built from answers the batch already paid for, so the run's own
+    # counts see no model call: the run's figures are the batch's (cost at its price)
+    report = job.report
+    summary = dataclasses.replace(
+        summary,
+        skipped=[str(s) for s in found.skipped],
+        model_calls=report.requests_sent,
+        reasks=report.reasks,
+        tokens_in=report.tokens_in,
+        tokens_out=report.tokens_out,
+        cost_usd=report.cost_usd,
+    )
+    return results, summary, report

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import diskcache
 from pydantic import ValidationError
 
+from ..errors import CacheCorrupt
 from ..schema import SCHEMA_VERSION, STORED, EventBrief
 
 __all__ = ["BriefCache", "CacheKey", "CacheStats"]
@@ -64,9 +67,26 @@ class CacheStats:
 
 
 class BriefCache:
-    def __init__(self, directory: Path) -> None:
+    """The cache in ``directory``. A cache database that is not one (a crash of the disk,
+    a file overwritten) raises ``CacheCorrupt`` naming it; ``repair=True`` moves the bad
+    files aside (``briefs.corrupt-<time>/``) and starts an empty cache instead, which is
+    what ``summarizer cache clear`` does."""
+
+    def __init__(self, directory: Path, *, repair: bool = False) -> None:
         self.directory = Path(directory) / "briefs"
-        self._cache = diskcache.Cache(str(self.directory))
+        self.repaired: Path | None = None
+        try:
+            self._cache = diskcache.Cache(str(self.directory))
+        except sqlite3.DatabaseError as exc:
+            if not repair:
+                raise CacheCorrupt(
+                    f"the cache in {self.directory} is corrupt ({exc}); "
+                    "`summarizer cache clear` rebuilds it"
+                ) from exc
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            self.repaired = self.directory.with_name(f"briefs.corrupt-{stamp}")
+            self.directory.rename(self.repaired)
+            self._cache = diskcache.Cache(str(self.directory))
 
     def get(self, key: CacheKey) -> EventBrief | None:
         raw: Any = self._cache.get(key.digest())

@@ -8,6 +8,7 @@ local model would not start). Heavy libraries are imported inside the commands, 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ import click
 
 from .. import __version__
 from ..errors import SummarizerError, UsageError
+from ._safe import printable
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -50,9 +52,14 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except UsageError as exc:
-            raise _UsageFailure(str(exc)) from exc
+            raise _UsageFailure(printable(str(exc))) from exc
         except SummarizerError as exc:
-            raise _RuntimeFailure(str(exc)) from exc
+            raise _RuntimeFailure(printable(str(exc))) from exc
+        except OSError as exc:  # the environment's: an unwritable folder, a full disk
+            where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+            raise _RuntimeFailure(printable(f"{exc.strerror or exc}{where}")) from exc
+        except sqlite3.OperationalError as exc:  # a read-only or unopenable database file
+            raise _RuntimeFailure(f"database: {exc}") from exc
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import click
+from ._safe import echo, printable
 
 if TYPE_CHECKING:
     from ..brief.results import BriefResult
@@ -33,9 +33,9 @@ class Reporter:
 
     def line(self, text: str) -> None:
         if self._console is not None:
-            self._console.print(text, markup=False)
+            self._console.print(printable(text), markup=False)
         else:
-            click.echo(text, err=True)
+            echo(text, err=True)
 
     def start(self, total: int) -> None:
         self.total = total

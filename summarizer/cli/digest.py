@@ -11,6 +11,7 @@ import click
 
 from ..files import write_atomic
 from ._app import EXIT_OK, cli, model_options, review_db_option, settings_from
+from ._safe import echo
 
 
 @cli.command()
@@ -109,10 +110,10 @@ def digest(
     else:
         write_atomic(out, text)
     if result.skipped:
-        click.echo(f"skipped {len(result.skipped)} file(s) the tool does not read:", err=True)
+        echo(f"skipped {len(result.skipped)} file(s) the tool does not read:", err=True)
         for line in result.skipped:
-            click.echo(f"  {line}", err=True)
-    click.echo(
+            echo(f"  {line}", err=True)
+    echo(
         f"{len(result.stories)} stories from "
         f"{sum(len(s.sources) for s in result.stories)} sources; "
         f"{len(result.failures)} article(s) not included" + (f"; wrote {out}" if out else ""),

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._app import EXIT_OK, cli, model_options, settings_from
+from ._app import EXIT_FAILED_ARTICLES, EXIT_OK, cli, model_options, settings_from
+from ._safe import echo
 
 if TYPE_CHECKING:
     from ..feeds import FetchEvent, FetchPolicy, FetchReport
@@ -39,13 +40,21 @@ def _fetch_options(f: Callable[..., Any]) -> Callable[..., Any]:
             "--max-page-bytes", type=click.IntRange(1024), default=5 * 1024 * 1024,
             show_default=True, help="Larger pages are refused.",
         ),
+        click.option(
+            "--max-entries", type=click.IntRange(1), default=200, show_default=True,
+            help="New entries taken from one feed per run; the rest wait for the next run.",
+        ),
     ]  # fmt: skip
     for option in reversed(options):
         f = option(f)
     return f
 
 
-def _policy(user_agent: str | None, timeout: float, per_host: int, max_bytes: int) -> FetchPolicy:
+def _policy(
+    user_agent: str | None, timeout: float, per_host: int, max_bytes: int, max_entries: int
+) -> FetchPolicy:
+    """The fetch policy; the hosts it may reach though internal come from the
+    environment (SUMMARIZER_FETCH_ALLOW), read by ``FetchPolicy`` itself."""
     from ..feeds import DEFAULT_USER_AGENT, FetchPolicy
 
     return FetchPolicy(
@@ -53,18 +62,21 @@ def _policy(user_agent: str | None, timeout: float, per_host: int, max_bytes: in
         timeout=timeout,
         per_host=per_host,
         max_bytes=max_bytes,
+        max_entries=max_entries,
     )
 
 
 def _event_line(event: FetchEvent) -> None:
     if event.outcome in ("failed", "warning"):
-        click.echo(f"{event.kind} {event.outcome}: {event.url}: {event.detail}", err=True)
+        echo(f"{event.kind} {event.outcome}: {event.url}: {event.detail}", err=True)
 
 
 def _fetch_summary(report: FetchReport) -> str:
     return (
         f"{report.feeds} feed(s), {report.feeds_unchanged} unchanged; "
-        f"{report.new_entries} new entr(ies); {report.pages_fetched} page(s) fetched, "
+        f"{report.new_entries} new entr(ies)"
+        + (f" ({report.entries_left} left for the next run)" if report.entries_left else "")
+        + f"; {report.pages_fetched} page(s) fetched, "
         f"{report.pages_unchanged} unchanged; {len(report.failures)} failed"
     )
 
@@ -78,10 +90,13 @@ def fetch(
     fetch_timeout: float,
     per_host: int,
     max_page_bytes: int,
+    max_entries: int,
 ) -> None:
     """Read FEEDS (feed URLs, OPML files, text files of URLs) and fetch their new or
     changed pages into the feed store. A feed or page that fails is named with why; the
-    rest go on, and it is asked again next time unless the failure is permanent."""
+    rest go on, and it is asked again next time unless the failure is permanent (exit 1
+    when any failed). Internal addresses are refused unless SUMMARIZER_FETCH_ALLOW lists
+    them."""
     import asyncio
 
     from ..feeds import FeedStore, feed_urls, fetch_feeds
@@ -94,14 +109,14 @@ def fetch(
             fetch_feeds(
                 urls,
                 store,
-                _policy(settings.user_agent, fetch_timeout, per_host, max_page_bytes),
+                _policy(settings.user_agent, fetch_timeout, per_host, max_page_bytes, max_entries),
                 on_event=_event_line,
             )
         )
     finally:
         store.close()
-    click.echo(f"{_fetch_summary(report)}; store {settings.feed_store}", err=True)
-    sys.exit(EXIT_OK)
+    echo(f"{_fetch_summary(report)}; store {settings.feed_store}", err=True)
+    sys.exit(EXIT_FAILED_ARTICLES if report.failures else EXIT_OK)
 
 
 @cli.command()
@@ -133,6 +148,7 @@ def daily(
     fetch_timeout: float,
     per_host: int,
     max_page_bytes: int,
+    max_entries: int,
     day: dt.datetime | None,
     out: Path,
     review_db: str | None,
@@ -160,7 +176,9 @@ def daily(
             settings,
             day=day.date() if day else None,
             out_dir=out,
-            policy=_policy(settings.user_agent, fetch_timeout, per_host, max_page_bytes),
+            policy=_policy(
+                settings.user_agent, fetch_timeout, per_host, max_page_bytes, max_entries
+            ),
             approved_only=approved_only,
             on_fetch=_event_line,
             on_start=lambda items: report.start(len(items)),
@@ -168,9 +186,9 @@ def daily(
         )
     finally:
         report.stop()
-    click.echo(f"fetch: {_fetch_summary(result.fetch)}", err=True)
+    echo(f"fetch: {_fetch_summary(result.fetch)}", err=True)
     changed = sum(1 for s in result.digest.stories if s.changes)
-    click.echo(
+    echo(
         f"{result.day}: {result.articles} article(s), {result.from_cache} from the cache, "
         f"{result.model_calls} model call(s); {len(result.digest.stories)} stories "
         f"({changed} new or changed); {len(result.digest.failures)} not included; "
@@ -178,4 +196,5 @@ def daily(
         f"{len(result.unchanged)} unchanged",
         err=True,
     )
-    sys.exit(EXIT_OK)
+    failed = result.fetch.failures or result.digest.failures
+    sys.exit(EXIT_FAILED_ARTICLES if failed else EXIT_OK)

@@ -7,6 +7,7 @@ import json
 import click
 
 from ._app import cli, settings_from
+from ._safe import echo
 
 
 @cli.command()
@@ -22,6 +23,6 @@ def models(as_json: bool) -> None:
     for row in rows:
         mark = "*" if row["default"] else " "
         state = "available" if row["available"] else "unavailable"
-        click.echo(f"{mark} {row['backend']:<18} {row['model']:<34} {state:<12} {row['note']}")
+        echo(f"{mark} {row['backend']:<18} {row['model']:<34} {state:<12} {row['note']}")
     if not any(row["default"] for row in rows):
-        click.echo("no default: configure an endpoint or install the [local] extra")
+        echo("no default: configure an endpoint or install the [local] extra")

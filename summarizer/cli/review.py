@@ -13,6 +13,7 @@ import click
 
 from ..review.status import STATUSES
 from ._app import EXIT_OK, cli, review_db_option, settings_from
+from ._safe import echo
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -72,7 +73,7 @@ def list_(
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
-            click.echo(
+            echo(
                 f"{item.id}  {item.status:<13} {row['published'] or 'undated':<10} "
                 f"{(item.outlet or '-'):<16} v{item.current_version}  {item.article.source}"
             )
@@ -121,7 +122,7 @@ def _decide(review_db: str | None, item_id: str, decision: str, editor: str | No
     version = number if number is not None else store.get(item_id).current_version
     status = store.decide(item_id, decision, version=version, editor=_editor(editor),
                           comment=comment)  # fmt: skip
-    click.echo(f"{item_id}: {status} (version {version})")
+    echo(f"{item_id}: {status} (version {version})")
 
 
 _EDITOR = click.option("--editor", envvar="SUMMARIZER_EDITOR", help="Who decides (recorded).")
@@ -185,33 +186,75 @@ def stats(review_db: str | None, as_json: bool) -> None:
     for r in rows:
         share = r["approved_unchanged_share"]
         shown = "-" if share is None else f"{share:.0%}"
-        click.echo(
+        echo(
             f"{r['model']} / {r['prompt_version']}: {r['briefs']} briefs, {r['approved']} "
             f"approved ({shown} unchanged), {r['rejected']} rejected"
         )
         for field, n in r["fields_changed"].items():
-            click.echo(f"  {field}: changed in {n} approved brief(s)")
+            echo(f"  {field}: changed in {n} approved brief(s)")
 
 
 @review.command()
 @_DB
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--story-ids", type=click.Path(path_type=Path, dir_okay=False),
-              help="The digest's story ids, for the queue's story filter.")  # fmt: skip
-def serve(review_db: str | None, host: str, port: int, story_ids: Path | None) -> None:
+@click.option(
+    "--story-ids",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The digest's story ids, for the queue's story filter.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    metavar="IPS",
+    help="Behind a proxy: the proxy addresses (comma-separated, or *) whose "
+    "X-Forwarded-For/-Proto are trusted, so the sign-in limit counts real clients. "
+    "Cookies are then Secure (the proxy is taken to serve HTTPS). Default: none "
+    "trusted.",
+)
+@click.option(
+    "--ssl-certfile",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Serve HTTPS with this certificate (and --ssl-keyfile); cookies Secure.",
+)
+@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(1024),
+    default=1024 * 1024,
+    show_default=True,
+    help="Larger request bodies are refused (413) unread.",
+)
+@click.option("--lock-wait", type=click.FloatRange(0.1, 60), default=3.0, show_default=True,
+              help="Seconds a save waits for another writer before answering 503.")  # fmt: skip
+def serve(
+    review_db: str | None,
+    host: str,
+    port: int,
+    story_ids: Path | None,
+    forwarded_allow_ips: str | None,
+    ssl_certfile: str | None,
+    ssl_keyfile: str | None,
+    max_body_bytes: int,
+    lock_wait: float,
+) -> None:
     """Serve the review page (loopback unless --host says otherwise)."""
     import uvicorn
 
+    from ..errors import UsageError
+    from ..review.store import ReviewStore
     from ..web.app import create_app
 
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise UsageError("--ssl-certfile and --ssl-keyfile go together")
     settings = settings_from(review_db=review_db)
-    store = _store(review_db, settings)
+    store = ReviewStore(settings.review_store_path, lock_wait=lock_wait)
     editors = dict(settings.review_editors)
     if not editors:
         token = secrets.token_urlsafe(16)
         editors = {"editor": token}
-        click.echo(
+        echo(
             f"No editors configured (SUMMARIZER_REVIEW_EDITORS); for this run, sign in as "
             f"'editor' with the token: {token}",
             err=True,
@@ -221,13 +264,32 @@ def serve(review_db: str | None, host: str, port: int, story_ids: Path | None) -
     if story_file.is_file():
         stories = json.loads(story_file.read_text(encoding="utf-8"))
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(
+        echo(
             f"WARNING: binding {host}: the review page is reachable from other machines. "
             "Use HTTPS in front of it and strong editor tokens.",
             err=True,
         )
     secret = settings.review_secret.get_secret_value() if settings.review_secret else None
-    app = create_app(store, editors=editors, story_ids=stories, secret=secret)
-    click.echo(f"Review page: http://{host}:{port}/  (store {store.path})", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    app = create_app(
+        store,
+        editors=editors,
+        story_ids=stories,
+        secret=secret,
+        https_only=bool(ssl_certfile or forwarded_allow_ips),
+        max_body_bytes=max_body_bytes,
+    )
+    scheme = "https" if ssl_certfile else "http"
+    echo(f"Review page: {scheme}://{host}:{port}/  (store {store.path})", err=True)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: a local process
+        # could then pose as any client and escape the sign-in limit. Trust none unless told.
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips or "",
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+    )
     sys.exit(EXIT_OK)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ._app import cli
+from ._safe import echo
 
 
 @cli.command()
@@ -33,7 +34,7 @@ def schemas(out_dir: Path, check: bool) -> None:
             continue
         out_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
     if stale:
-        click.echo("out of date: " + ", ".join(stale) + " (run: summarizer schemas)", err=True)
+        echo("out of date: " + ", ".join(stale) + " (run: summarizer schemas)", err=True)
         sys.exit(1)

@@ -1,9 +1,15 @@
 """Feeds in, pages stored: the fetch step of the daily run.
 
 ``fetch_feeds`` reads every feed (conditionally: an unchanged feed costs one 304), saves
-what it lists, then fetches every page the store says is pending (new, changed, or
-failed for a reason that may pass) and saves each as it arrives. A feed or page that
-fails is reported with its URL and why; the others go on.
+what it lists (at most ``FetchPolicy.max_entries`` new entries a feed a run), then
+fetches every page the store says is pending (new, changed, or failed for a reason that
+may pass) and saves each as it arrives.
+
+A feed or a page is a unit of failure: whatever it does (a bad date, JSON of the wrong
+types, nesting deep enough to exhaust the parser, a redirect to another protocol, any
+exception from the libraries that read it) is recorded against its URL with the reason,
+and the other feeds and pages go on and are saved. Only the store failing (the disk, the
+file) stops the run, as it should: nothing more could be saved.
 """
 
 from __future__ import annotations
@@ -38,8 +44,18 @@ class FetchReport:
     new_entries: int = 0
     pages_fetched: int = 0
     pages_unchanged: int = 0
+    # new entries a feed listed beyond the per-run cap, left for the next run
+    entries_left: int = 0
     failures: list[FetchError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def _unexpected(url: str, exc: Exception) -> FetchError:
+    """Any other exception from reading one feed or page, as that URL's failure. Not
+    permanent: a fixed feed or a fixed library passes on a later run."""
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    reason = f"could not be read ({exc.__class__.__name__}{': ' + detail if detail else ''})"
+    return FetchError(url, reason)
 
 
 async def _feed(
@@ -58,10 +74,24 @@ async def _feed(
         report.failures.append(exc)
         emit("feed", url, "failed", exc.reason)
         return
-    report.new_entries += store.save_feed(feed, fetched.etag, fetched.last_modified)
+    except Exception as exc:  # one feed's fault, recorded against it; the run goes on
+        failure = _unexpected(url, exc)
+        report.failures.append(failure)
+        emit("feed", url, "failed", failure.reason)
+        return
+    new, left = store.save_feed(
+        feed, fetched.etag, fetched.last_modified, max_new=fetcher.policy.max_entries
+    )
+    report.new_entries += new
+    report.entries_left += left
     if feed.warning:
         report.warnings.append(f"{url}: {feed.warning}")
         emit("feed", url, "warning", feed.warning)
+    if left:
+        cap = fetcher.policy.max_entries
+        note = f"{left} new entries beyond the cap of {cap} left for the next run"
+        report.warnings.append(f"{url}: {note}")
+        emit("feed", url, "warning", note)
     emit("feed", url, "new", f"{len(feed.entries)} entries")
 
 
@@ -76,12 +106,13 @@ async def _page(
             emit("page", p.link, "unchanged")
             return
         page = parse_page(fetched)
-    except FetchError as exc:
+    except Exception as exc:  # one page's fault, recorded against it; the run goes on
+        failure = exc if isinstance(exc, FetchError) else _unexpected(p.link, exc)
         store.save_failure(
-            p.link, exc.reason, permanent=exc.permanent, entry_updated=p.entry_updated
+            p.link, failure.reason, permanent=failure.permanent, entry_updated=p.entry_updated
         )
-        report.failures.append(exc)
-        emit("page", p.link, "failed", exc.reason)
+        report.failures.append(failure)
+        emit("page", p.link, "failed", failure.reason)
         return
     store.save_page(
         p.link,

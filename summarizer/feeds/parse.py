@@ -58,9 +58,27 @@ class Page:
 
 
 def _when(parsed: Any) -> datetime | None:
+    """A feed's parsed date, or None when it is none a calendar has ("0000-00-00")."""
     if not parsed:
         return None
-    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+    except (ValueError, OverflowError, OSError, TypeError):
+        return None
+
+
+def _text(value: Any) -> str | None:
+    """A feed's field as text, or None when it is not text (a number, an object)."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return None
+
+
+def _entry_id(value: Any) -> str | None:
+    """JSON Feed's id is text; a number is read as its text, anything else as none."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value).strip() or None
 
 
 def _iso(value: Any) -> datetime | None:
@@ -105,8 +123,8 @@ def parse_feed(fetched: Fetched) -> Feed:
             Entry(
                 link=link,
                 entry_id=str(e.get("id") or link),
-                title=e.get("title"),
-                author=e.get("author"),
+                title=_text(e.get("title")),
+                author=_text(e.get("author")),
                 published=published,
                 updated=dict.get(e, "updated") or dict.get(e, "published"),
             )
@@ -114,7 +132,7 @@ def parse_feed(fetched: Fetched) -> Feed:
     warning = None
     if problem is not None:
         warning = f"read despite a problem: {problem}"
-    return Feed(fetched.url, parsed.feed.get("title"), entries, warning)
+    return Feed(fetched.url, _text(parsed.feed.get("title")), entries, warning)
 
 
 def _json_feed(fetched: Fetched) -> Feed:
@@ -122,33 +140,41 @@ def _json_feed(fetched: Fetched) -> Feed:
         data = json.loads(fetched.body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FetchError(fetched.url, f"not a feed (invalid JSON: {exc})", permanent=True) from exc
+    except RecursionError as exc:
+        raise FetchError(
+            fetched.url, "not a feed (JSON nested too deeply)", permanent=True
+        ) from exc
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(
         "https://jsonfeed.org/version/"
     ):
         raise FetchError(
             fetched.url, "not a feed (JSON without a JSON Feed version)", permanent=True
         )
+    items = data.get("items")
     entries = []
-    for item in data.get("items") or []:
+    for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
-        link = item.get("url") or item.get("external_url")
-        if not isinstance(link, str) or not link:
+        link = _text(item.get("url")) or _text(item.get("external_url"))
+        if not link:
             continue
         link = normalize_url(urljoin(fetched.final_url, link))
-        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-        author = next((a.get("name") for a in authors if isinstance(a, dict)), None)
+        authors = item.get("authors")
+        if not isinstance(authors, list):
+            authors = [item["author"]] if isinstance(item.get("author"), dict) else []
+        author = next((_text(a.get("name")) for a in authors if isinstance(a, dict)), None)
+        modified, published = _text(item.get("date_modified")), _text(item.get("date_published"))
         entries.append(
             Entry(
                 link=link,
-                entry_id=str(item.get("id") or link),
-                title=item.get("title"),
+                entry_id=_entry_id(item.get("id")) or link,
+                title=_text(item.get("title")),
                 author=author,
-                published=_iso(item.get("date_published")) or _iso(item.get("date_modified")),
-                updated=item.get("date_modified") or item.get("date_published"),
+                published=_iso(published) or _iso(modified),
+                updated=modified or published,
             )
         )
-    return Feed(fetched.url, data.get("title"), entries)
+    return Feed(fetched.url, _text(data.get("title")), entries)
 
 
 def parse_page(fetched: Fetched) -> Page:

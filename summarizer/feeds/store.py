@@ -118,10 +118,30 @@ class FeedStore:
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def save_feed(self, feed: Feed, etag: str | None, last_modified: str | None) -> int:
-        """Record the feed's entries and validators in one transaction; how many are new."""
-        new = 0
+    def save_feed(
+        self,
+        feed: Feed,
+        etag: str | None,
+        last_modified: str | None,
+        *,
+        max_new: int | None = None,
+    ) -> tuple[int, int]:
+        """Record the feed's entries and validators in one transaction: how many are
+        new, and how many new ones were left for a later run. At most ``max_new`` new
+        entries are taken, in the feed's order; when some are left, the validators are
+        not kept, so the next run reads the whole feed again and takes the next ones."""
+        new = left = 0
         with self._tx() as db:
+            for e in feed.entries:
+                known = db.execute(
+                    "SELECT 1 FROM entries WHERE feed_url = ? AND link = ?", (feed.url, e.link)
+                ).fetchone()
+                if not known and max_new is not None and new >= max_new:
+                    left += 1
+                    continue
+                new += self._save_entry(db, feed.url, e)
+            if left:
+                etag = last_modified = None
             db.execute(
                 "INSERT INTO feeds (url, title, etag, last_modified, checked_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
@@ -129,9 +149,7 @@ class FeedStore:
                 " last_modified = excluded.last_modified, checked_at = excluded.checked_at",
                 (feed.url, feed.title, etag, last_modified, _now()),
             )
-            for e in feed.entries:
-                new += self._save_entry(db, feed.url, e)
-        return new
+        return new, left
 
     def touch_feed(self, url: str) -> None:
         """The feed answered 304: only its check time changes."""

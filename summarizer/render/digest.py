@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..digest.model import Digest, Evidence, Story
+from .escape import md
 
 __all__ = ["render_digest_html", "render_digest_markdown"]
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
-
-
-def _md(text: object) -> str:
-    s = " ".join(str(text).split())
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", s)
 
 
 def _src(e: Evidence | str, story: Story) -> str:
@@ -45,7 +37,7 @@ def _env(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = _md
+    env.filters["md"] = md
     env.filters["src"] = _src
     return env
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from ..brief.results import BriefResult
 from ..schema import CasualtyClaim
+from .escape import csv_cell
 
 __all__ = ["CSV_COLUMNS", "briefs_csv", "briefs_jsonl"]
 
@@ -77,5 +78,5 @@ def briefs_csv(results: Sequence[BriefResult]) -> str:
                 "killed": _figure(b.casualties, "killed"),
                 "injured": _figure(b.casualties, "injured"),
             }
-        writer.writerow(row)
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()

@@ -1,7 +1,9 @@
 """Rendering briefs for people (Markdown). JSON for machines is ``model_dump_json``.
 
 Templates live in ``summarizer/render/templates/``. Rendering never changes a brief's content;
-it only lays it out.
+it only lays it out. Every value a template prints is escaped as Markdown (``escape.md``,
+Jinja's ``finalize``): an article's HTML or a ``[link](javascript:...)`` in a quote is
+shown as text, never rendered.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..brief.results import BriefResult
+from .escape import md
 
 __all__ = ["render_markdown"]
 
@@ -19,6 +22,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    finalize=md,
 )
 
 

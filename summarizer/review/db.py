@@ -26,7 +26,6 @@ from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from ..sqlite import connect as sqlite_connect
-from ..sqlite import immediate
 
 __all__ = ["Conn", "Database", "display_location", "is_server_url", "open_database"]
 
@@ -69,17 +68,27 @@ def display_location(location: str | Path) -> str:
     return text
 
 
+def _busy(location: str, waited: float) -> Exception:
+    from ..errors import StoreBusy
+
+    return StoreBusy(
+        f"the review store {location} is locked by another writer (waited {waited:g} s); "
+        "nothing was changed, try again"
+    )
+
+
 class SQLiteDatabase:
     dialect: Dialect = "sqlite"
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, lock_wait: float = 30.0) -> None:
         self.path = Path(path)
         self.location = str(self.path)
+        self.lock_wait = lock_wait
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         # Autocommit mode; every change opens its own BEGIN IMMEDIATE (``write``).
-        db = sqlite_connect(self.path)
+        db = sqlite_connect(self.path, timeout=self.lock_wait)
         db.execute("PRAGMA foreign_keys=ON")
         try:
             yield db
@@ -91,8 +100,19 @@ class SQLiteDatabase:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        with self.connect() as db, immediate(db):
-            yield db
+        with self.connect() as db:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise _busy(self.location, self.lock_wait) from exc
+                raise
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def json_text(self, column: str, key: str) -> str:
         return f"json_extract({column}, '$.{key}')"
@@ -114,8 +134,9 @@ class PostgresDatabase:
 
     dialect: Dialect = "postgresql"
 
-    def __init__(self, url: str, *, pool_size: int = 4) -> None:
+    def __init__(self, url: str, *, pool_size: int = 4, lock_wait: float = 30.0) -> None:
         self.url = url
+        self.lock_wait = lock_wait
         self.location = display_location(url)
         self._pool_size = pool_size
         self._pool: Any = None
@@ -159,16 +180,26 @@ class PostgresDatabase:
 
     @contextmanager
     def write(self) -> Iterator[_PostgresConn]:
+        import psycopg.errors
+
         with self.connect() as db, db._conn.transaction():
-            db.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            # an advisory lock's wait obeys lock_timeout (milliseconds, this transaction)
+            db.execute(f"SET LOCAL lock_timeout = {max(1, int(self.lock_wait * 1000))}")
+            try:
+                db.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            except psycopg.errors.LockNotAvailable as exc:
+                raise _busy(self.location, self.lock_wait) from exc
             yield db
 
     def json_text(self, column: str, key: str) -> str:
         return f"({column}::json ->> '{key}')"
 
 
-def open_database(location: Path | str) -> SQLiteDatabase | PostgresDatabase:
-    """The database at ``location``: a PostgreSQL URL, or a SQLite file path."""
+def open_database(
+    location: Path | str, *, lock_wait: float = 30.0
+) -> SQLiteDatabase | PostgresDatabase:
+    """The database at ``location``: a PostgreSQL URL, or a SQLite file path. A write
+    waits at most ``lock_wait`` seconds for another writer, then ``StoreBusy``."""
     if is_server_url(location):
-        return PostgresDatabase(str(location))
-    return SQLiteDatabase(location)
+        return PostgresDatabase(str(location), lock_wait=lock_wait)
+    return SQLiteDatabase(location, lock_wait=lock_wait)

@@ -111,6 +111,20 @@ def m002_review_decision(db: Conn, dialect: Dialect) -> None:
         db.execute(f"ALTER TABLE briefs ADD COLUMN {column}")
 
 
+@_migration
+def m003_web_sessions(db: Conn, dialect: Dialect) -> None:
+    """The review page's sign-ins, kept server-side so that signing out ends one for
+    good (a copied cookie is refused after it). Only a hash of the session's secret."""
+    db.execute(
+        """CREATE TABLE web_sessions (
+            id_hash TEXT PRIMARY KEY,       -- sha256 of the secret the cookie carries
+            editor TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            ended_at TEXT
+        )"""
+    )
+
+
 def applied(db: Conn, dialect: Dialect) -> list[str]:
     """Names of the migrations this database has had, in the order applied."""
     db.execute(

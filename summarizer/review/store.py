@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -101,6 +102,10 @@ class Item:
         return self.article.published
 
 
+def _session_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -117,8 +122,10 @@ class ReviewStore:
     """The review database at ``location`` (a SQLite file path or a PostgreSQL URL),
     created and migrated on first use."""
 
-    def __init__(self, location: Path | str) -> None:
-        self._db = open_database(location)
+    def __init__(self, location: Path | str, *, lock_wait: float = 30.0) -> None:
+        """``lock_wait``: seconds a change waits for another writer before ``StoreBusy``
+        (the review page waits a few, so an editor is told at once and keeps the form)."""
+        self._db = open_database(location, lock_wait=lock_wait)
         # printed in messages: the file, or the server URL without its password
         self.path: Path | str = (
             Path(location) if self._db.dialect == "sqlite" else self._db.location
@@ -439,6 +446,41 @@ class ReviewStore:
             self._audit(db, item_id, editor, decision, version=version,
                         from_status=row["status"], to_status=status, comment=comment)  # fmt: skip
         return status
+
+    # --- the review page's sign-ins ---------------------------------------------------
+
+    def open_session(self, editor: str) -> str:
+        """A new sign-in for ``editor``: the secret its cookie carries (only its hash is
+        stored)."""
+        secret = secrets.token_urlsafe(32)
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO web_sessions (id_hash, editor, created_at) VALUES (?, ?, ?)",
+                (_session_hash(secret), editor, _now()),
+            )
+        return secret
+
+    def session_editor(self, secret: str, *, max_age: float) -> str | None:
+        """The editor of a sign-in that has not ended and is younger than ``max_age``
+        seconds; None otherwise."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT editor, created_at FROM web_sessions WHERE id_hash = ?"
+                " AND ended_at IS NULL",
+                (_session_hash(secret),),
+            ).fetchone()
+        if row is None:
+            return None
+        age = datetime.now(UTC) - datetime.fromisoformat(row["created_at"])
+        return str(row["editor"]) if age.total_seconds() <= max_age else None
+
+    def end_session(self, secret: str) -> None:
+        """Sign out: the sign-in is refused from now on, whoever holds its cookie."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE web_sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
+                (_now(), _session_hash(secret)),
+            )
 
     # --- using what was approved -----------------------------------------------------
 

@@ -5,8 +5,9 @@ background thread (the standard library's ``ThreadingHTTPServer``), and records 
 request (``requests``, ``hits``), so a test can assert what was fetched and how often.
 A resource can carry validators (then a matching ``If-None-Match`` or
 ``If-Modified-Since`` gets a 304), be gzipped when the client accepts it, wait before
-answering (a slow server), or be a list served in turn (a 429 then a 200; the last one
-repeats). Paths not added are 404, ``/robots.txt`` included.
+answering (a slow server), trickle its body a byte at a time, or be a list served in
+turn (a 429 then a 200; the last one repeats). Paths not added are 404, ``/robots.txt``
+included. ``FeedServer(host="::1")`` serves on IPv6 loopback.
 
     with FeedServer() as site:
         site.add("/feed.xml", Resource(rss, content_type="application/rss+xml", etag='"1"'))
@@ -18,6 +19,7 @@ repeats). Paths not added are 404, ``/robots.txt`` included.
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Sequence
@@ -38,6 +40,7 @@ class Resource:
     last_modified: str | None = None
     delay: float = 0.0
     gzip: bool = False
+    trickle: float = 0.0  # seconds between single bytes of the body (a slow-loris page)
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -58,8 +61,13 @@ class _Server(ThreadingHTTPServer):
         pass  # a client that gave up (a timeout, a refused huge page) is not an error here
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class FeedServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self._resources: dict[str, list[Resource]] = {}
         self._served: dict[str, int] = {}
         self.requests: list[Seen] = []
@@ -75,7 +83,8 @@ class FeedServer:
 
     def url(self, path: str = "/") -> str:
         assert self._server is not None, "start the server first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self._server.server_address[1]}{path}"
 
     def hits(self, path: str) -> int:
         """How many GETs reached ``path`` (conditional ones included)."""
@@ -142,14 +151,21 @@ class FeedServer:
                     for k, v in headers.items():
                         self.send_header(k, v)
                     self.end_headers()
-                    self.wfile.write(body)
+                    if resource.trickle:
+                        for i in range(len(body)):
+                            self.wfile.write(body[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(resource.trickle)
+                    else:
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up
                     pass
 
         return Handler
 
     def start(self) -> FeedServer:
-        self._server = _Server(("127.0.0.1", 0), self._handler())
+        server_class = _Server6 if ":" in self.host else _Server
+        self._server = server_class((self.host, 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

@@ -16,7 +16,18 @@ page works without script. Security:
 - Failed sign-ins are limited per client address and per editor name (moving windows,
   ``limits``; ``SIGN_IN_LIMITS``): past the limit, sign-in answers 429 with Retry-After
   and a message saying when to try again, even for the right token, and a warning is
-  logged (``summarizer.web``) for each failure and each refusal.
+  logged (``summarizer.web``) for each failure and each refusal. The client address is
+  the connection's: a proxy's X-Forwarded-For counts only when the server is told to
+  trust that proxy (``summarizer review serve --forwarded-allow-ips``).
+- A sign-in is a row in the store (``web_sessions``); the signed cookie carries only its
+  secret. Signing out ends the row, so a copied cookie is refused after it; a sign-in
+  lasts at most ``SESSION_MAX_AGE``. Cookies are ``Secure`` when ``https_only``.
+- After signing in, the editor is sent only to a path on this site (``local_path``).
+- A request body over ``max_body_bytes`` is refused with 413 before it is read whole.
+- Every store call runs off the event loop (a thread), and a change waits at most a few
+  seconds for another writer's lock: then 503 with Retry-After, the editor's form shown
+  again as typed, nothing lost, and the other editors' pages served meanwhile.
+- An unknown brief is 404 on every path.
 """
 
 from __future__ import annotations
@@ -36,10 +47,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
-from ..errors import EditConflict, InvalidEdit, ReviewError
+from ..errors import EditConflict, InvalidEdit, ReviewError, StoreBusy
 from ..prepared import PreparedArticle
 from ..review.diff import changes
 from ..review.form import (
@@ -51,8 +63,9 @@ from ..review.form import (
 )
 from ..review.status import STATUSES
 from ..review.store import Item, ReviewStore
+from .security import DEFAULT_MAX_BODY_BYTES, BodyLimit, local_path
 
-__all__ = ["CSP", "MIN_TOKEN_CHARS", "SIGN_IN_LIMITS", "create_app"]
+__all__ = ["CSP", "MIN_TOKEN_CHARS", "SESSION_MAX_AGE", "SIGN_IN_LIMITS", "create_app"]
 
 log = logging.getLogger("summarizer.web")
 MIN_TOKEN_CHARS = 16  # secrets.token_urlsafe(16) gives 22
@@ -65,6 +78,8 @@ CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 POST_PATHS = frozenset({"/login", "/logout", "/save", "/decide"})
+SESSION_MAX_AGE = 12 * 3600  # a working day: then sign in again
+BUSY_RETRY_AFTER = 5  # seconds an editor is told to wait when the store is busy
 
 
 def _segments(text: str, spans: list[Any]) -> list[dict[str, Any]]:
@@ -94,11 +109,14 @@ def create_app(
     story_ids: Mapping[str, str] | None = None,
     https_only: bool = False,
     sign_in_limits: Mapping[str, str] = SIGN_IN_LIMITS,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> ASGIApp:
     """The review app. ``editors`` maps a name to its sign-in token; ``story_ids`` maps
     an article id to its story (from the digest's id store) for the queue's filter;
     ``sign_in_limits`` the failed sign-ins allowed per "client" and per "editor"
-    (``limits`` notation, e.g. "5/15 minutes")."""
+    (``limits`` notation, e.g. "5/15 minutes"); ``https_only`` marks the cookies
+    ``Secure`` (serving HTTPS, or behind a proxy that does); ``max_body_bytes`` the
+    largest request body read. Give it a store opened with a short ``lock_wait``."""
     import limits
     from limits.storage import MemoryStorage
     from limits.strategies import MovingWindowRateLimiter
@@ -131,7 +149,12 @@ def create_app(
         return response
 
     def editor_of(request: Request) -> str | None:
-        name = request.session.get("editor")
+        """The signed-in editor: the cookie's sign-in must still be open in the store
+        (called in a thread: it reads the store)."""
+        sid = request.session.get("sid")
+        if not isinstance(sid, str):
+            return None
+        name = store.session_editor(sid, max_age=SESSION_MAX_AGE)
         return name if name in editors else None
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -142,9 +165,15 @@ def create_app(
     def to_login(request: Request) -> RedirectResponse:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
+    def busy(request: Request, template: str, exc: StoreBusy, **context: Any) -> HTMLResponse:
+        log.warning("review store busy: %s", exc)
+        response = page(request, template, 503, **context)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
+
     @app.get("/login")
     def login_form(request: Request, next: str = "/") -> HTMLResponse:
-        return page(request, "login.html", next=next if next.startswith("/") else "/")
+        return page(request, "login.html", next=local_path(next))
 
     def refused(kind: str, key: str) -> float | None:
         """Seconds to wait if ``key`` has used up its failed sign-ins, else None."""
@@ -155,9 +184,12 @@ def create_app(
 
     @app.post("/login", response_model=None)
     async def login(request: Request) -> Response:
-        form = await request.form()
-        name = str(form.get("editor", "")).strip()
-        token = str(form.get("token", ""))
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        return await run_in_threadpool(sign_in, request, form)
+
+    def sign_in(request: Request, form: dict[str, str]) -> Response:
+        name = form.get("editor", "").strip()
+        token = form.get("token", "")
         client = request.client.host if request.client else "unknown"
         for kind, key in (("client", client), ("editor", name)):
             wait = refused(kind, key)
@@ -183,12 +215,20 @@ def create_app(
                 request, "login.html", 401, next="/", editor_name=name,
                 error="That editor name and token do not match.",
             )  # fmt: skip
-        request.session["editor"] = name
-        target = str(form.get("next", "/"))
-        return RedirectResponse(target if target.startswith("/") else "/", status_code=303)
+        try:
+            sid = store.open_session(name)
+        except StoreBusy as exc:
+            error = "The review store is busy; sign in again in a few seconds."
+            return busy(request, "login.html", exc, next="/", editor_name=name, error=error)
+        request.session.clear()  # a new sign-in never reuses an old cookie's session
+        request.session["sid"] = sid
+        return RedirectResponse(local_path(form.get("next", "/")), status_code=303)
 
     @app.post("/logout")
     def logout(request: Request) -> RedirectResponse:
+        sid = request.session.get("sid")
+        if isinstance(sid, str):
+            store.end_session(sid)
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
@@ -276,30 +316,49 @@ def create_app(
         except ReviewError as exc:
             return page(request, "error.html", 404, message=str(exc))
 
-    async def signed_form(request: Request) -> tuple[str, dict[str, str]] | Response:
-        """The editor and the posted form, or the way to the sign-in page."""
-        editor = editor_of(request)
-        if editor is None:
-            return to_login(request)
-        return editor, {k: str(v) for k, v in (await request.form()).items()}
+    def posted(
+        handler: Callable[[Request, str, dict[str, str]], Response],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A POST handler run in a thread with the editor and the form read (the body
+        read here, on the loop; everything that touches the store, in the thread)."""
 
-    @app.post("/save", response_model=None)
-    async def save(request: Request) -> Response:
-        posted = await signed_form(request)
-        if isinstance(posted, Response):
-            return posted
-        editor, form = posted
+        async def endpoint(request: Request) -> Response:
+            form = {k: str(v) for k, v in (await request.form()).items()}
+
+            def run() -> Response:
+                editor = editor_of(request)
+                if editor is None:
+                    return to_login(request)
+                return handler(request, editor, form)
+
+            return await run_in_threadpool(run)
+
+        return endpoint
+
+    def save(request: Request, editor: str, form: dict[str, str]) -> Response:
         item_id = form.get("item_id", "")
         try:
             base = int(form.get("base", ""))
+        except ValueError:
+            return page(request, "error.html", 400, message="the form has no valid base version")
+        try:
             draft = store.version(item_id, 1).content
-        except (ValueError, ReviewError) as exc:
-            return page(request, "error.html", 400, message=str(exc))
+        except ReviewError as exc:
+            return page(request, "error.html", 404, message=str(exc))
         content = content_from_form(form, draft)
         try:
             number = store.save(
                 item_id, content, base=base, editor=editor, comment=form.get("comment") or None
             )
+        except StoreBusy as exc:
+            log.warning("review store busy: %s", exc)
+            response = brief_page(
+                request, item_id, status=503, content=content,
+                message=f"Not saved yet: the review store is busy. Your edit is kept below as "
+                f"you typed it; save again in {BUSY_RETRY_AFTER} seconds.",
+            )  # fmt: skip
+            response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+            return response
         except InvalidEdit as exc:
             return brief_page(request, item_id, status=422, content=content, errors=exc.errors,
                               message="Not saved: fix the fields marked below.")  # fmt: skip
@@ -308,13 +367,12 @@ def create_app(
                               message=str(exc))  # fmt: skip
         return RedirectResponse(f"/briefs/{item_id}?saved={number}", status_code=303)
 
-    @app.post("/decide", response_model=None)
-    async def decide(request: Request) -> Response:
-        posted = await signed_form(request)
-        if isinstance(posted, Response):
-            return posted
-        editor, form = posted
+    def decide(request: Request, editor: str, form: dict[str, str]) -> Response:
         item_id = form.get("item_id", "")
+        try:
+            store.get(item_id)
+        except ReviewError as exc:
+            return page(request, "error.html", 404, message=str(exc))
         try:
             store.decide(
                 item_id,
@@ -323,6 +381,8 @@ def create_app(
                 editor=editor,
                 comment=form.get("comment") or None,
             )
+        except StoreBusy as exc:
+            return busy(request, "error.html", exc, message=f"Not decided: {exc}.")
         except (ValueError, ReviewError) as exc:
             try:
                 return brief_page(request, item_id, status=409, message=str(exc))
@@ -332,23 +392,30 @@ def create_app(
         target = f"/briefs/{following[0]}" if following else "/?status=approved"
         return RedirectResponse(target, status_code=303)
 
+    app.add_api_route("/save", posted(save), methods=["POST"], response_model=None)
+    app.add_api_route("/decide", posted(decide), methods=["POST"], response_model=None)
+
     @app.get("/briefs/{item_id}/export.json")
     def export(request: Request, item_id: str) -> Response:
         if editor_of(request) is None:
             return to_login(request)
+        try:
+            content = store.version(item_id).content
+        except ReviewError as exc:
+            return page(request, "error.html", 404, message=str(exc))
         return Response(
-            json.dumps(store.version(item_id).content, ensure_ascii=False, indent=2),
-            media_type="application/json",
+            json.dumps(content, ensure_ascii=False, indent=2), media_type="application/json"
         )
 
     sessions = SessionMiddleware(
         app, secret_key=secret, session_cookie="summarizer_review", same_site="strict",
-        https_only=https_only,
+        https_only=https_only, max_age=SESSION_MAX_AGE,
     )  # fmt: skip
     protected: ASGIApp = asgi_csrf(
         sessions,
         signing_secret=secret,
         always_protect=POST_PATHS,  # cookie-less POSTs too
         cookie_samesite="Strict",
+        cookie_secure=https_only,
     )
-    return protected
+    return BodyLimit(protected, max_body_bytes)
