@@ -301,3 +301,28 @@ def test_dates_of_the_feed_are_kept_where_they_are_real(site: FeedServer, tmp_pa
     run([add_good(site)], store, policy("localhost"))
     (article,) = store.articles()
     assert article.published is not None and article.published.isoformat() == DAY
+
+
+def test_the_connection_goes_to_the_address_that_was_checked() -> None:
+    """DNS rebinding: the name is resolved once, checked, and the connection is made to
+    that address (the transport below sees it), with the name kept for Host and TLS."""
+    import httpx
+
+    from summarizer.feeds.guard import GuardedTransport
+
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, text="ok")
+
+    async def get() -> None:
+        guard = GuardedTransport(httpx.MockTransport(answer), AllowList.parse(["localhost"]))
+        async with httpx.AsyncClient(transport=guard) as client:
+            await client.get("https://localhost:8443/page")
+
+    asyncio.run(get())
+    (request,) = seen
+    assert request.url.host in {"127.0.0.1", "::1"}
+    assert request.headers["host"] == "localhost:8443"
+    assert request.extensions["sni_hostname"] == "localhost"
