@@ -58,27 +58,39 @@ def test_500_articles_with_a_fifth_invalid(tmp_path: Path) -> None:
     with FakeOpenAI(faults=faults) as fake:
         settings = fake_settings(fake, tmp_path / "cache", batch_poll=0.01, batch_poll_max=0.05)
         results, summary, report = brief_batch([folder], settings)
-        invalid = fake.outcomes["schema"] + fake.outcomes["invented_quote"]
+        unreadable, invented = fake.outcomes["schema"], fake.outcomes["invented_quote"]
         # every article ends as a brief or a recorded failure with the validator's words
         assert len(results) == 500 and all(r.ok or r.failure for r in results)
         failed = [r for r in results if not r.ok]
         assert all(r.failure and r.failure.kind == "validation" for r in failed)
         assert all(r.failure and r.failure.validator_messages for r in failed)
         assert summary.briefs == 500 - len(failed) and len(failed) == report.failed
-        # the invalid answers were re-asked in follow-up batches, with the validator's message
-        assert invalid > 50 and report.reasks == invalid - report.failed
+        # an answer that cannot be read was re-asked in a follow-up batch, with the
+        # validator's message; an invented quote cost only that quote: it was asked
+        # about alone in a later batch, and when still invented, listed in the gaps
+        assert unreadable > 20 and invented > 20
+        assert report.reasks == unreadable - report.failed
+        follow_ups = report.requests_sent - 500 - report.reasks
+        assert follow_ups > 0
+        with_gaps = [r for r in results if r.brief and r.brief.gaps]
+        assert with_gaps and all(
+            g.field.startswith("quotes[") and "does not occur in the article" in g.reason
+            for r in with_gaps
+            for g in r.brief.gaps  # type: ignore[union-attr]
+        )
         assert len(report.batches_submitted) >= 2
         first = fake.batches[report.batches_submitted[0]]["request_counts"]["total"]
         later = [fake.batches[b] for b in report.batches_submitted[1:]]
-        # each invalid answer went into a later batch, but an article's last one
         assert first == 500
-        assert sum(b["request_counts"]["total"] for b in later) == invalid - report.failed
+        assert sum(b["request_counts"]["total"] for b in later) == report.requests_sent - 500
         second_input = fake.files[fake.batches[report.batches_submitted[1]]["input_file_id"]][1]
-        reask = json.loads(second_input.decode().splitlines()[0])["body"]["messages"]
-        assert len(reask) > 2 and "error" in json.dumps(reask[-1]).lower()
+        lines = [json.loads(line) for line in second_input.decode().splitlines()]
+        for line in lines:  # each says why: the validator's words, or the items refused
+            said = json.dumps(line["body"]["messages"][-1]).lower()
+            assert len(line["body"]["messages"]) > 2
+            assert "error" in said or "does not occur in the article" in said
         # the custom_id of each request is its article's cache key
-        ids = {json.loads(line)["custom_id"] for line in second_input.decode().splitlines()}
-        assert all(i.startswith("brief:") for i in ids)
+        assert all(line["custom_id"].startswith("brief:") for line in lines)
         # run again: everything from the cache, nothing submitted
         calls = len(fake.api_log)
         again, _, report2 = brief_batch([folder], settings)

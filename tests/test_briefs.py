@@ -41,40 +41,76 @@ FABRICATED["quotes"] = [{"quote": "We will crush every militia in Iraq", "speake
 def _summarizer(server: ScriptedServer, tmp_path: Path, **params: Any) -> Summarizer:
     return Summarizer(
         scripted_backend(server),
-        FreeTextStrategy(load_prompt("brief-v1")),
+        FreeTextStrategy(),
         cache=BriefCache(tmp_path / "cache"),
         params=GenerationParams(**params),
     )
 
 
-def test_fabricated_quote_is_reasked_and_tokens_of_every_attempt_are_summed(
+# HAND-WRITTEN: a quote the article (seed 001) prints, as the fix question's answer.
+REAL_QUOTE = {
+    "quote": "We will not hesitate to hold accountable all those who threaten the security of "
+    "our forces",
+    "speaker": "Central Command",
+}
+
+
+def test_an_invented_quote_is_asked_again_alone_and_tokens_of_every_call_summed(
     a001: Article, tmp_path: Path
 ) -> None:
     script = [
         tool_call_reply(FABRICATED, prompt_tokens=1000, completion_tokens=300),
-        tool_call_reply(VALID_001, prompt_tokens=1500, completion_tokens=250),
-    ]
+        tool_call_reply({"quotes": [REAL_QUOTE]}, prompt_tokens=1500, completion_tokens=50,
+                        name="Fixes"),
+    ]  # fmt: skip
     with ScriptedServer(script) as server:
         result = asyncio.run(_summarizer(server, tmp_path).brief(a001))
-        second_prompt = json.dumps(server.requests[1]["json"]["messages"])
+        fix_prompt = json.dumps(server.requests[1]["json"]["messages"][-1])
     assert result.ok and result.brief is not None
     assert result.usage.attempts == 2
-    assert (result.usage.tokens_in, result.usage.tokens_out) == (2500, 550)
-    assert result.brief.provenance.attempts == 2 and result.brief.provenance.tokens_in == 2500
-    assert "does not occur in the article" in second_prompt  # the re-ask told the model why
+    assert (result.usage.tokens_in, result.usage.tokens_out) == (2500, 350)
+    # the follow-up named only the failing item, with why
+    assert "quotes[0]" in fix_prompt and "does not occur in the article" in fix_prompt
+    assert "claims[0]" not in fix_prompt
+    # the fixed quote joined everything the first answer got right
+    assert [q.quote for q in result.brief.quotes] == [REAL_QUOTE["quote"]]
+    assert result.brief.claims == EventBrief.model_validate({**VALID_001, "provenance":
+        result.brief.provenance.model_dump()}).claims  # fmt: skip
+    assert result.brief.gaps == []
+
+
+def test_an_item_still_invented_is_dropped_and_listed_not_the_brief(
+    a001: Article, tmp_path: Path
+) -> None:
+    invented = {"quote": "We will crush them all", "speaker": "CENTCOM"}
+    script = [tool_call_reply(FABRICATED), tool_call_reply({"quotes": [invented]}, name="Fixes")]
+    with ScriptedServer(script) as server:
+        result = asyncio.run(_summarizer(server, tmp_path, max_attempts=3).brief(a001))
+        assert len(server.requests) == 2  # the answer, and one follow-up about the quote
+    assert result.ok and result.brief is not None
     assert result.brief.quotes == []
+    assert result.brief.headline == VALID_001["headline"]  # everything else kept
+    assert len(result.brief.claims) == len(VALID_001["claims"])
+    (gap,) = result.brief.gaps
+    assert gap.field == "quotes[0]"
+    assert "We will crush every militia in Iraq" in gap.reason
+    assert "does not occur in the article" in gap.reason
 
 
-def test_failure_after_last_attempt_is_recorded_not_dropped(a001: Article, tmp_path: Path) -> None:
-    with ScriptedServer([tool_call_reply(FABRICATED)] * 3) as server:
+def test_an_answer_that_cannot_be_read_fails_after_the_last_attempt(
+    a001: Article, tmp_path: Path
+) -> None:
+    unreadable = {**VALID_001, "event_type": "Carnival"}  # no such type: not a brief's shape
+    with ScriptedServer([tool_call_reply(unreadable)] * 3) as server:
         result = asyncio.run(_summarizer(server, tmp_path, max_attempts=3).brief(a001))
         assert len(server.requests) == 3
     assert not result.ok and result.failure is not None
     assert result.failure.kind == "validation"
-    assert any(d.loc == "quotes.0.quote" for d in result.failure.validator_messages)
+    assert any(d.loc == "event_type" for d in result.failure.validator_messages)
     out = result.to_json_dict()
     assert out["error"]["kind"] == "validation" and out["source_file"] == a001.source
     assert result.usage.tokens_in == 3000  # failed attempts are paid for too
+    assert result.fallback is not None  # the headline and lead still reach the queue
 
 
 def test_transport_retry_is_not_a_reask(a001: Article, tmp_path: Path) -> None:

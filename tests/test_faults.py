@@ -113,7 +113,6 @@ def test_200_articles_with_30_percent_faults_lose_nothing_and_rerun_pays_only_fa
         ("drop", "peer closed connection"),
         ("not_json", "a body that is not JSON"),
         ("schema", "failed validation"),
-        ("invented_quote", "does not occur in the article"),
         # The endpoint stopped after 5 tokens, far below max_tokens: say so, and do
         # not blame --max-tokens.
         ("length", "cut off after 5 output token(s)"),
@@ -129,6 +128,17 @@ def test_a_failure_says_what_actually_happened(tmp_path: Path, kind: str, says: 
     assert says in text
     if kind == "length":
         assert "raise --max-tokens" not in text
+
+
+def test_an_invented_quote_costs_the_quote_not_the_brief(tmp_path: Path) -> None:
+    _write_articles(tmp_path / "in", 1)
+    with FakeOpenAI(faults=Faults(rate=1.0, kinds=["invented_quote"])) as fake:
+        settings = _settings(fake, tmp_path / "cache")
+        (result,), _ = brief_paths([tmp_path / "in"], settings)
+        assert len(fake.requests) == 2  # the answer, and the follow-up about the quote
+    assert result.brief is not None and result.brief.quotes == []
+    (gap,) = result.brief.gaps
+    assert gap.field == "quotes[0]" and "does not occur in the article" in gap.reason
 
 
 def test_retry_after_is_waited_and_the_article_budget_bounds_it(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ a version; both, with the sha256 of the JSON Schema it actually sends, are part 
 cache key, so a changed strategy never serves a stale brief.
 
 * ``FreeTextStrategy``: the full schema; the model copies evidence and quotes, which the
-  grounding validators check (for capable hosted models).
+  grounding validators check item by item (``free_text``): what the article does not
+  hold is asked again once, alone, then dropped and listed in the brief's gaps (for
+  endpoints: hosted models, Ollama, vLLM).
 * ``QuestionsStrategy`` (default on backends with the ``grammar_choices`` capability,
   i.e. small local models): focused questions about the article with numbered
   sentences; the model answers sentence numbers and short names, the code copies and
@@ -33,6 +35,7 @@ from ..prepared import PreparedArticle
 from ..schema import BriefContent
 from ..taxonomy import nearest_event_type
 from . import extraction as ex
+from . import free_text
 from .sentence_choice import constrained_model, to_brief_content
 
 log = logging.getLogger(__name__)
@@ -120,17 +123,41 @@ def _expect(content: BaseModel, kind: type[T]) -> T:
 
 
 class FreeTextStrategy(_OneCallStrategy):
-    """The full schema; the model copies evidence, the validators check it."""
+    """The full schema; the model copies evidence, each item is checked on its own
+    (``free_text``): one paraphrased quote costs that quote, not the brief."""
 
     name = "free-text"
-    version = "1"
-    default_prompt = "brief-v1"
+    version = "2"
+    default_prompt = "brief-v2"
+    # tokens for the follow-up's answer: a few items, not a brief
+    FIX_MAX_TOKENS = 700
 
     def response_model(self, prepared: PreparedArticle) -> type[BaseModel]:
-        return BriefContent
+        return free_text.Answer
 
-    def finish(self, content: BaseModel, prepared: PreparedArticle) -> BriefContent:
-        return _expect(content, BriefContent)
+    def response_models(self, prepared: PreparedArticle) -> list[type[BaseModel]]:
+        return [free_text.Answer, free_text.Fixes]
+
+    async def run(self, prepared: PreparedArticle, ask: Ask) -> BriefContent:
+        messages = self.messages(prepared)
+        answer = await ask(messages, free_text.Answer)
+        grounded = free_text.ground(answer, prepared)
+        failing = grounded.needs_fixing()
+        if failing and "fix" in self.prompt.questions:
+            follow_up = [
+                *messages,
+                {"role": "assistant", "content": answer.model_dump_json()},
+                self.prompt.follow_up("fix", dropped=free_text.fix_request(failing)),
+            ]
+            try:
+                fixes = await ask(follow_up, free_text.Fixes, max_tokens=self.FIX_MAX_TOKENS)
+                grounded = free_text.merge(grounded, fixes, prepared)
+            except (OutputValidationError, IncompleteOutputError) as exc:
+                # the follow-up could not be read: the first answer's grounded items stand
+                log.warning("%s: no fixes (%s)", prepared.article.stem, exc.message)
+        content = BriefContent.model_validate(grounded.data, context=prepared.context)
+        content._gaps = [d.gap() for d in grounded.dropped]
+        return content
 
 
 class SentenceChoiceStrategy(_OneCallStrategy):

@@ -75,6 +75,21 @@ class PromptTemplate(BaseModel):
         except TemplateError as exc:
             raise UsageError(f"prompt {self.version}: {exc}") from exc
 
+    def follow_up(self, question: str, **variables: Any) -> dict[str, str]:
+        """The named question alone, as the user's next message in a conversation that
+        began with ``render`` (a follow-up about the model's own answer)."""
+        from jinja2 import TemplateError
+
+        if question not in self.questions:
+            raise UsageError(f"prompt {self.version} has no question {question!r}")
+        try:
+            return {
+                "role": "user",
+                "content": _compiled(self.questions[question]).render(**variables),
+            }
+        except TemplateError as exc:
+            raise UsageError(f"prompt {self.version}: {exc}") from exc
+
 
 def prompts_dir() -> Path:
     return data_dir("prompts")

@@ -179,6 +179,25 @@ def _invented_quote(answer: dict[str, Any]) -> dict[str, Any]:
 # --- the server ------------------------------------------------------------------------------
 
 
+# The follow-up's fields (``brief.free_text.Fixes``): the date and the lists of items.
+FIX_FIELDS = frozenset(
+    "date weapons casualties claims quotes earlier_events open_questions".split()
+)
+
+
+def _schema_name(body: dict[str, Any]) -> str | None:
+    """The name of the answer's schema the request asks for: its tool's, its
+    ``response_format``'s, or the title in a JSON-mode schema written into the prompt."""
+    tools = body.get("tools") or []
+    if tools:
+        return str(tools[0]["function"]["name"])
+    schema = (body.get("response_format") or {}).get("json_schema") or {}
+    if schema.get("name"):
+        return str(schema["name"])
+    text = json.dumps(body.get("messages", []))
+    return "Fixes" if '\\"title\\": \\"Fixes\\"' in text else None
+
+
 def _completion(
     body: dict[str, Any], payload: str, *, finish: str = "stop", tokens: int | None = None
 ) -> dict[str, Any]:
@@ -277,6 +296,8 @@ class FakeOpenAI:
     def _answered(self, body: dict[str, Any], fault: str | None) -> dict[str, Any]:
         """The completion for ``body``, with an answer fault applied if ``fault`` is one."""
         answer = self.answer(body)
+        if _schema_name(body) == "Fixes":  # the free-text strategy's follow-up: lists only
+            answer = {k: v for k, v in answer.items() if k in FIX_FIELDS}
         if fault == "schema":
             answer = {"headline": 42, "summary": None}
         elif fault == "invented_quote":

@@ -124,3 +124,11 @@ MULTIPLIERS = {"dozen": 12, "dozens": 12, "score": 20, "scores": 20, "hundred": 
 QUOTING_VERBS = frozenset("quote cite".split())
 # Words before a figure saying it is a lower bound ("at least 3", "more than 100").
 LOWER_BOUND = frozenset("least more over than".split())
+# What a model writes for a value it does not have: read as no value ("not given" as a
+# date's evidence is no date). Compared folded: lower case, without brackets or a final stop.
+PLACEHOLDERS = frozenset({
+    "not given", "not stated", "not specified", "not mentioned", "not reported", "not known",
+    "not available", "not applicable", "unknown", "unspecified", "unclear", "n/a", "na",
+    "none", "null", "nil", "tbd", "-", "--", "—", "?", "no date", "no date given",
+    "not provided", "no information",
+})  # fmt: skip
