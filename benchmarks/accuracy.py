@@ -1,7 +1,8 @@
 """Benchmark: how much of the annotated event roles the briefs hold, on real news.
 
-    python benchmarks/accuracy.py [--system pipeline|raw|both] [--model ALIAS]
-                                  [--limit N] [--out DIR] [--score-only]
+    python benchmarks/accuracy.py [--system pipeline|raw|both|free-text|oracle|first-choice]
+                                  [--model ALIAS] [--base-url URL] [--limit N] [--every N]
+                                  [--out DIR] [--score-only]
 
 Briefs the development set ``fixtures/devsets/news-dev/`` (WikiEvents dev and RAMS dev,
 see its README) with the embedded model and scores each system against the annotation:
@@ -12,6 +13,15 @@ see its README) with the embedded model and scores each system against the annot
   injured), no checks, no re-asks.
 * ``first-choice`` (no model, seconds): the fields the pipeline's code would fill if the
   model took the first choice offered for each question; a quick check of the rules.
+* ``free-text``: the endpoint path (``--strategy free-text``), against any
+  OpenAI-compatible endpoint (``--base-url``, ``--model``, key in ``OPENAI_API_KEY``) or
+  a bundled model served by llama.cpp (``--model qwen2.5-coder-1.5b-instruct-q4``, the
+  stand-in for an endpoint's model): besides the roles, the items kept and dropped per
+  field (the brief's gaps) and the follow-up calls.
+* ``oracle`` (no model, seconds): answers built from the annotation itself (each
+  argument as an actor of its role, each weapon mention, each place, each violent
+  event's sentence as a claim) sent through the free-text strategy's checks
+  (``free_text.ground``): every right item they refuse is a bug in a check; printed.
 
 Answers are written to ``--out`` (one JSON file per article and system) as they come,
 so a run can be stopped and resumed, and ``--score-only`` re-scores what is there.
@@ -40,6 +50,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -229,23 +240,55 @@ def score(rows: list[tuple[dict[str, Any], dict[str, Any] | None, str]], system:
         )
     print(f"invented numbers: {len(inv_numbers)} {inv_numbers[:12]}")
     print(f"role names not in the article: {len(inv_names)} {inv_names[:8]}")
+    if system == "free-text":
+        items_report([answer for _, answer, _ in rows if answer])
+
+
+ITEM_FIELDS = ("actors", "weapons", "casualties", "claims", "quotes", "earlier_events",
+               "open_questions")  # fmt: skip
+
+
+def items_report(briefs: list[dict[str, Any]]) -> None:
+    """Per field: items the briefs kept, and items dropped (the briefs' gaps)."""
+    kept = {f: sum(len(b.get(f) or []) for b in briefs) for f in ITEM_FIELDS}
+    dropped: dict[str, int] = {}
+    for b in briefs:
+        for gap in b.get("gaps") or []:
+            name = gap["field"].split(": ")[-1].split("[")[0]
+            dropped[name] = dropped.get(name, 0) + 1
+    print("items kept / dropped: " + ", ".join(
+        f"{f} {kept.get(f, 0)}/{dropped.get(f, 0)}" for f in (*ITEM_FIELDS, "date", "headline",
+                                                               "summary", "event_type")
+    ))  # fmt: skip
 
 
 # --- running the systems -------------------------------------------------------------------
 
 
 async def run(
-    systems: list[str], model: str | None, out: Path, limit: int | None, every: int = 1
+    systems: list[str],
+    model: str | None,
+    out: Path,
+    limit: int | None,
+    every: int = 1,
+    base_url: str | None = None,
 ) -> None:
     from summarizer.brief.pipeline import build_summarizer
     from summarizer.config import Settings
     from summarizer.ingest import Article, load_articles
-    from summarizer.llm.local.backend import LocalBackend
+    from summarizer.llm.registry import build_backend
     from summarizer.prepared import PreparedArticle
 
-    settings = Settings(use_cache=False, backend="local", model=model)
-    backend = LocalBackend.from_settings(settings)
+    settings = Settings(
+        use_cache=False,
+        backend="openai" if base_url else "local",
+        base_url=base_url,
+        model=model,
+        api_key=os.environ.get("OPENAI_API_KEY") or ("not-needed" if base_url else None),
+    )
+    backend = build_backend(settings)
     summarizer = build_summarizer(settings, backend)
+    free_text = build_summarizer(settings.model_copy(update={"strategy": "free-text"}), backend)
     articles = [a for a in load_articles([DEVSET / "articles.jsonl"]) if isinstance(a, Article)]
     articles = articles[:limit] if limit else articles
     client = await backend.client()
@@ -266,11 +309,12 @@ async def run(
                 continue
             started = time.perf_counter()
             record: dict[str, Any]
-            if system == "pipeline":
-                result = await summarizer.brief(article)
+            if system in ("pipeline", "free-text"):
+                result = await (summarizer if system == "pipeline" else free_text).brief(article)
                 record = {
                     "brief": result.brief.model_dump(mode="json") if result.brief else None,
                     "failure": result.failure.model_dump(mode="json") if result.failure else None,
+                    "calls": result.usage.attempts,
                 }
             else:
                 body = PreparedArticle(article).body
@@ -332,6 +376,64 @@ def first_choice_rows(every: int) -> list[tuple[Any, Any, str]]:
     return rows
 
 
+def oracle(every: int) -> None:
+    """The annotation's own items through the free-text checks; every refusal printed."""
+    from summarizer.brief import free_text
+    from summarizer.ingest import Article, load_articles
+    from summarizer.prepared import PreparedArticle
+    from summarizer.text.sentences import sentences
+
+    golds = [json.loads(line) for line in open(DEVSET / "gold.jsonl")]
+    articles = [a for a in load_articles([DEVSET / "articles.jsonl"]) if isinstance(a, Article)]
+    offered: dict[str, int] = {}
+    refused: list[tuple[str, str, str]] = []
+    for gold, article in list(zip(golds, articles, strict=True))[::every]:
+        prepared = PreparedArticle(article)
+        actors, weapons, claims, places = [], [], [], []
+        said = [s.text for s in sentences(prepared.body)]
+        for event in gold["events"]:
+            for role, args in event["arguments"].items():
+                for mentions in args:
+                    name = max(mentions, key=len)  # the fullest mention
+                    if role == "weapon":
+                        weapons.append(name)
+                    elif role == "place":
+                        places.append(name)
+                    else:
+                        kind = "unknown"
+                        actors.append({"name": name[:80], "kind": kind, "role": role,
+                                       "affiliation": None})  # fmt: skip
+            trigger = event["trigger"]
+            sentence = next((x for x in said if _words_in(fold(trigger), fold(x))), None)
+            if sentence is not None and len(claims) < 3:
+                claims.append({"evidence": sentence, "statement": f"A {trigger} event.",
+                               "attributed_to": None, "status": "stated_by_outlet"})  # fmt: skip
+        answer = {
+            "headline": "Oracle brief of an annotated article",
+            "summary": "An annotated article, briefed from its annotation.",
+            "event_type": "Other news", "sub_event_type": "Other",
+            "date": {"evidence": None, "value": None, "precision": "unknown", "time_of_day": None},
+            "location": {"place": places[0][:80] if places else None, "region": None,
+                         "country": None, "precision": "city" if places else "unknown"},
+            "actors": list({a["name"]: a for a in actors}.values()),
+            "weapons": list(dict.fromkeys(weapons)),
+            "casualties": [], "claims": claims, "quotes": [], "earlier_events": [],
+            "open_questions": [],
+        }  # fmt: skip
+        for name in ("actors", "weapons", "claims"):
+            offered[name] = offered.get(name, 0) + len(answer[name])
+        parsed = free_text.Answer.model_validate(answer)
+        grounded = free_text.ground(parsed, prepared)
+        for d in grounded.dropped:
+            refused.append((gold["id"], d.path, d.reason))
+    total = sum(offered.values())
+    counted = [r for r in refused if r[1].split("[")[0] in offered]
+    print(f"oracle: {total} annotated items offered ({offered}); refused {len(counted)}; "
+          f"kept {100 * (total - len(counted)) / total:.1f}%")  # fmt: skip
+    for row in refused:
+        print("  refused", *row)
+
+
 def load_rows(
     out: Path, system: str, limit: int | None, every: int = 1
 ) -> list[tuple[Any, Any, str]]:
@@ -354,8 +456,11 @@ def load_rows(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--system", choices=["pipeline", "raw", "both", "first-choice"], default="both"
+        "--system",
+        choices=["pipeline", "raw", "both", "first-choice", "free-text", "oracle"],
+        default="both",
     )
+    parser.add_argument("--base-url", help="an OpenAI-compatible endpoint (free-text, raw)")
     parser.add_argument(
         "--model",
         help="bundled local model alias (default: the 0.5B); several, comma-separated, are "
@@ -370,11 +475,15 @@ def main() -> None:
     if args.system == "first-choice":
         score(first_choice_rows(args.every), "pipeline")
         return
+    if args.system == "oracle":
+        oracle(args.every)
+        return
     systems = ["pipeline", "raw"] if args.system == "both" else [args.system]
     models = args.model.split(",") if args.model else [None]
     for model in models:
         if not args.score_only:
-            asyncio.run(run(systems, model, args.out / (model or "default"), args.limit, args.every))
+            folder = args.out / (model or "default")
+            asyncio.run(run(systems, model, folder, args.limit, args.every, args.base_url))
     for model in models:
         out = args.out / (model or "default")
         for system in systems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from summarizer.brief.free_text import Answer, Fixes, ground, is_placeholder, merge
@@ -144,3 +145,52 @@ def test_lists_longer_than_allowed_are_cut_not_refused() -> None:
     claims = ANSWER["claims"] * 3  # six claims; the brief holds three
     parsed = Answer.model_validate({**ANSWER, "claims": claims})
     assert len(parsed.claims) == 3
+
+
+def test_an_article_twice_the_context_is_briefed_in_parts(tmp_path: Path) -> None:
+    """The prompt does not fit: the article is read in halves at paragraph boundaries,
+    each half briefed by the (fake) model from its own words, the parts joined, the
+    items of the second half kept and grounded. Nothing truncated, nothing failed."""
+    from summarizer.brief.pipeline import brief_paths
+    from summarizer.testing import FakeOpenAI
+
+    from .fakes import fake_settings
+
+    filler = (
+        "Engineers inspected the embankments along the river for signs of further damage, "
+        "and volunteers carried sandbags to the homes nearest the water."
+    )
+    paragraphs = [
+        "Flash floods killed 12 people in the northern city of Kaduna on Monday, the "
+        "regional governor said.",
+        *[f"{filler} Street {n} was among those cleared." for n in range(1, 41)],
+        "In a second district, a collapsed bridge killed 3 people late on Monday, police said.",
+    ]
+    article = tmp_path / "in" / "long-flood.txt"
+    article.parent.mkdir()
+    article.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    with FakeOpenAI() as fake:
+        # room for the schema (the endpoint counts it), the answer and about half the article
+        settings = fake_settings(fake, tmp_path / "cache", context_window=6300)
+        (result,), _ = brief_paths([article.parent], settings)
+        prompts = [r["messages"][-1]["content"] for r in fake.requests]
+    assert result.brief is not None, result.failure
+    assert len(prompts) >= 2
+    assert all(len(p) < len(article.read_text()) for p in prompts)  # each a part
+    evidence = [c.evidence for c in result.brief.casualties]
+    assert any("killed 12 people" in e for e in evidence)  # from the first part
+    assert any("killed 3 people" in e for e in evidence)  # from the last
+    assert result.brief.headline.startswith("Flash floods killed 12")
+
+
+def test_an_item_not_of_its_shape_is_left_out_not_the_answer() -> None:
+    claims = copy.deepcopy(ANSWER["claims"])
+    claims[0]["evidence"] = TEXT * 3  # over the 400 characters evidence may have
+    actors = [*ANSWER["actors"], {"name": "Musa Bello", "kind": "shopkeeper", "role": "source",
+                                  "affiliation": None}]  # fmt: skip
+    parsed = Answer.model_validate({**ANSWER, "claims": claims, "actors": actors})
+    result = ground(parsed, prepared())
+    assert [c["evidence"] for c in result.data["claims"]] == [ANSWER["claims"][1]["evidence"]]
+    assert [a["name"] for a in result.data["actors"]] == ["the regional governor"]
+    assert sorted(d.path for d in result.dropped) == ["actors[1]", "claims[0]"]
+    assert any("at most 400 characters" in d.reason for d in result.dropped)

@@ -144,3 +144,12 @@ def test_a_name_two_countries_cities_bear_alike_is_no_sure_place() -> None:
     assert alabama is not None and alabama.country == "United States"
     paris = resolve_place("Paris", sure=True)
     assert paris is not None and paris.country == "France"
+
+
+def test_evidence_over_a_paragraph_break_is_found_when_its_lines_follow_each_other() -> None:
+    text = "ANALYSIS:\n\nThe dam burst on Monday. Crews worked all night.\n\nMore rain is due.\n"
+    source = GroundingSource(text, [(0, "ANALYSIS:"), (11, text[11:50]), (52, text[52:])])
+    match = source.locate("ANALYSIS:\n\nThe dam burst on Monday.")
+    assert match is not None and match.span == "ANALYSIS:\n\nThe dam burst on Monday"
+    # lines that do not follow each other in the article are not one fragment
+    assert source.locate("ANALYSIS:\n\nMore rain is due.") is None

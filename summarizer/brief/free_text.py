@@ -21,6 +21,12 @@ and drops only what it cannot place:
    way and added, so nothing grounded before is lost.
 4. What is still dropped goes into the brief's ``gaps`` with its message, for the editor.
 
+An article whose prompt does not fit the model's context is read in parts (``halves``:
+cut at paragraph boundaries, overlapping by a paragraph, halved again while a part does
+not fit), each part briefed and grounded as above, and the parts joined (``join``):
+one event (the first part's headline, summary, type and place: the lead is there), each
+list the union of the parts' items, an item said twice kept once. Never truncated.
+
 The brief fails only when the model's answer cannot be read at all, or the endpoint
 fails; the caller then files the article's headline and lead for an editor.
 """
@@ -32,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ..grounding import source_from
 from ..prepared import PreparedArticle
@@ -53,7 +59,17 @@ from ..schema import (
 from ..text.lang import LANG
 from . import extraction
 
-__all__ = ["Answer", "Dropped", "Fixes", "Grounded", "fix_request", "ground", "merge"]
+__all__ = [
+    "Answer",
+    "Dropped",
+    "Fixes",
+    "Grounded",
+    "fix_request",
+    "ground",
+    "halves",
+    "join",
+    "merge",
+]
 
 # The lists of a brief whose items are checked one by one, and the class of each item.
 ITEMS: dict[str, type[BaseModel]] = {
@@ -93,18 +109,89 @@ def _cut_lists(data: Any) -> Any:
     return out
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """One item the article did not hold: where it was, what it said, and why."""
+
+    path: str  # e.g. "quotes[1]", "date", "summary"
+    item: Any  # the model's item as it wrote it (JSON)
+    reason: str
+
+    def gap(self) -> Gap:
+        shown = json.dumps(self.item, ensure_ascii=False)
+        if len(shown) > 160:
+            shown = shown[:157] + "..."
+        text = f"dropped {shown}: {self.reason}"
+        return Gap(field=self.path, reason=text if len(text) <= 400 else text[:397] + "...")
+
+
+NO_DATE = {"evidence": None, "value": None, "precision": "unknown", "time_of_day": None}
+
+
+def _salvage(data: Any, handler: Any) -> Any:
+    """``handler(data)``; an item of a list that is not of its shape (evidence over its
+    length, a kind the schema does not have) is left out and recorded, as is a date of
+    the wrong shape, rather than refusing the whole answer. Anything else raises (and
+    instructor re-asks)."""
+    data = _cut_lists(data)
+    dropped: list[Dropped] = []
+    for _ in range(64):
+        try:
+            result = handler(data)
+        except ValidationError as exc:
+            if not isinstance(data, dict):
+                raise
+            data, more = _without_bad_items(data, exc)
+            if not more:
+                raise
+            dropped += more
+            continue
+        result._shape_dropped = dropped
+        return result
+    raise AssertionError("unreachable: every round removes an item")  # pragma: no cover
+
+
+def _without_bad_items(
+    data: dict[str, Any], exc: ValidationError
+) -> tuple[dict[str, Any], list[Dropped]]:
+    bad: dict[tuple[str, int], str] = {}
+    date_problem: str | None = None
+    for err in exc.errors():
+        loc = err["loc"]
+        where = ".".join(str(p) for p in loc[2:])
+        message = f"{where}: {err['msg']}" if where else err["msg"]
+        if len(loc) >= 2 and loc[0] in LIMITS and isinstance(loc[1], int):
+            bad.setdefault((str(loc[0]), loc[1]), message)
+        elif loc and loc[0] == "date" and isinstance(data.get("date"), dict):
+            date_problem = date_problem or ".".join(str(p) for p in loc) + ": " + err["msg"]
+        else:
+            return data, []  # the answer's own shape: not an item's
+    out = {k: (list(v) if isinstance(v, list) else v) for k, v in data.items()}
+    dropped = []
+    for (name, i), message in sorted(bad.items(), reverse=True):
+        dropped.append(Dropped(f"{name}[{i}]", out[name].pop(i), message))
+    if date_problem is not None:
+        dropped.append(Dropped("date", out["date"], date_problem))
+        out["date"] = dict(NO_DATE)
+    return out, dropped[::-1]
+
+
 class Answer(BriefContent):
     """The brief as the model wrote it: shape only. Grounding is ``ground``'s job, item
-    by item, so one paraphrased quote cannot cost the brief. The schema the model reads
-    is the brief's own (same fields, descriptions and title)."""
+    by item, so one paraphrased quote cannot cost the brief, and an item not of its
+    shape is left out (``_salvage``). The schema the model reads is the brief's own
+    (same fields, descriptions and title)."""
 
     model_config = ConfigDict(extra="forbid", title="BriefContent")
+    # items left out for their shape (not kept when the answer is stored: a brief built
+    # again from a cached answer lists only what grounding drops)
+    _shape_dropped: list[Dropped] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="wrap")
     @classmethod
     def _shape_only(cls, data: Any, handler: Any, info: Any) -> Any:
         if info.context is None:
-            return handler(_cut_lists(data))
+            return _salvage(data, handler)
         # read without the article: the grounding validators stand aside (``ground``
         # runs them per item)
         return cls.model_validate(data)
@@ -129,29 +216,14 @@ class Fixes(BaseModel):
     quotes: list[Quote] = Field(default_factory=list, max_length=2)
     earlier_events: list[EarlierEvent] = Field(default_factory=list, max_length=2)
     open_questions: list[OpenQuestion] = Field(default_factory=list, max_length=2)
+    _shape_dropped: list[Dropped] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="wrap")
     @classmethod
     def _shape_only(cls, data: Any, handler: Any, info: Any) -> Any:
         if info.context is None:
-            return handler(_cut_lists(data))
+            return _salvage(data, handler)
         return cls.model_validate(data)
-
-
-@dataclass(frozen=True)
-class Dropped:
-    """One item the article did not hold: where it was, what it said, and why."""
-
-    path: str  # e.g. "quotes[1]", "date", "summary"
-    item: Any  # the model's item as it wrote it (JSON)
-    reason: str
-
-    def gap(self) -> Gap:
-        shown = json.dumps(self.item, ensure_ascii=False)
-        if len(shown) > 160:
-            shown = shown[:157] + "..."
-        text = f"dropped {shown}: {self.reason}"
-        return Gap(field=self.path, reason=text if len(text) <= 400 else text[:397] + "...")
 
 
 @dataclass
@@ -198,9 +270,6 @@ def _no_placeholders(data: dict[str, Any]) -> dict[str, Any]:
             cleaned.append(item)
         out[name] = cleaned if isinstance(value, list) else cleaned[0]
     return out
-
-
-NO_DATE = {"evidence": None, "value": None, "precision": "unknown", "time_of_day": None}
 
 
 def _ground_date(
@@ -299,7 +368,7 @@ def ground(answer: BaseModel, prepared: PreparedArticle) -> Grounded:
     """The model's whole answer (``Answer``) checked item by item against the article."""
     context = prepared.context
     data = _no_placeholders(answer.model_dump(mode="json"))
-    dropped: list[Dropped] = []
+    dropped: list[Dropped] = list(getattr(answer, "_shape_dropped", []))
     data["date"], bad_date = _ground_date(data.get("date"), context)
     if bad_date is not None:
         dropped.append(bad_date)
@@ -348,14 +417,72 @@ def merge(first: Grounded, fixes: BaseModel, prepared: PreparedArticle) -> Groun
         if name == "actors":
             continue
         kept, _ = _ground_items(name, raw.get(name) or [], context)
-        seen = {_key(name, x) for x in data[name]}
-        limit = _max_items(name) or len(kept) + len(data[name])
-        for item in kept:
-            if _key(name, item) not in seen and len(data[name]) < limit:
-                data[name].append(item)
-                seen.add(_key(name, item))
-                settle(name, item)
+        for item in _add_items(data, name, kept):
+            settle(name, item)
     return Grounded(data, open_items)
+
+
+def _add_items(data: dict[str, Any], name: str, items: Iterable[Any]) -> list[Any]:
+    """Append to ``data[name]`` the ``items`` it does not hold yet, up to the list's
+    limit; the items added."""
+    seen = {_key(name, x) for x in data[name]}
+    limit = _max_items(name)
+    added = []
+    for item in items:
+        if _key(name, item) in seen or (limit is not None and len(data[name]) >= limit):
+            continue
+        data[name].append(item)
+        seen.add(_key(name, item))
+        added.append(item)
+    return added
+
+
+def halves(text: str) -> tuple[str, str] | None:
+    """``text`` cut in two at the paragraph boundary nearest its middle, the paragraph
+    there in both parts (so a fact told across it is whole in one); by sentences when it
+    is one paragraph; None when it cannot be cut (one sentence)."""
+    from ..text.sentences import sentences
+
+    pieces = [p.strip() for p in text.split("\n\n") if p.strip()]
+    glue = "\n\n"
+    if len(pieces) < 2:
+        pieces, glue = [s.text for s in sentences(text)], " "
+    if len(pieces) < 2:
+        return None
+    total = sum(len(p) for p in pieces)
+    running, mid = 0, 0
+    for i, piece in enumerate(pieces):
+        running += len(piece)
+        if running >= total / 2:
+            mid = i
+            break
+    mid = min(max(mid, 0), len(pieces) - 2)
+    first = pieces[: mid + 1]
+    second = pieces[mid:] if len(pieces) >= 3 and mid >= 1 else pieces[mid + 1 :]
+    if second == pieces:  # nothing would shrink
+        second = pieces[mid + 1 :]
+    return glue.join(first), glue.join(second)
+
+
+def join(parts: Sequence[Grounded]) -> Grounded:
+    """The parts of one article as one brief: the first part's headline, summary, type
+    and place (the lead is in it), the first date a part states, each list the union of
+    the parts' items (each once, to its limit), every part's dropped items."""
+    first = parts[0]
+    data: dict[str, Any] = {
+        k: (list(v) if isinstance(v, list) else v) for k, v in first.data.items()
+    }
+    dropped = list(first.dropped)
+    for n, part in enumerate(parts[1:], start=2):
+        if data["date"]["precision"] == "unknown" and part.data["date"]["precision"] != "unknown":
+            data["date"] = part.data["date"]
+        location: dict[str, Any] = data["location"]
+        if not any(location.get(k) for k in ("place", "region", "country")):
+            data["location"] = part.data["location"]
+        for name in [*ITEMS, "weapons"]:
+            _add_items(data, name, part.data[name])
+        dropped += [Dropped(f"part {n}: {d.path}", d.item, d.reason) for d in part.dropped]
+    return Grounded(data, dropped)
 
 
 def fix_request(dropped: Sequence[Dropped]) -> str:

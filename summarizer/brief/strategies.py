@@ -27,7 +27,13 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from ..errors import IncompleteOutputError, ModelCallError, OutputValidationError, UsageError
+from ..errors import (
+    ContextWindowError,
+    IncompleteOutputError,
+    ModelCallError,
+    OutputValidationError,
+    UsageError,
+)
 from ..llm.backend import Capabilities
 from ..llm.call import Message
 from ..llm.prompts import PromptTemplate, load_prompt
@@ -93,10 +99,11 @@ class _Prompted:
 class _OneCallStrategy(_Prompted):
     """One prompt, one response model, one call; ``finish`` turns the answer into a brief."""
 
-    def messages(self, prepared: PreparedArticle) -> list[Message]:
+    def messages(self, prepared: PreparedArticle, text: str | None = None) -> list[Message]:
+        """The prompt for the article (or ``text``, a part of it)."""
         article = prepared.article
         return self.prompt.render(
-            article=prepared.body,
+            article=prepared.body if text is None else text,
             published=article.published,
             outlet=article.outlet,
             title=article.title,
@@ -131,6 +138,8 @@ class FreeTextStrategy(_OneCallStrategy):
     default_prompt = "brief-v2"
     # tokens for the follow-up's answer: a few items, not a brief
     FIX_MAX_TOKENS = 700
+    # halvings of an article too long for the context: at most 2**6 = 64 parts
+    MAX_SPLITS = 6
 
     def response_model(self, prepared: PreparedArticle) -> type[BaseModel]:
         return free_text.Answer
@@ -139,7 +148,19 @@ class FreeTextStrategy(_OneCallStrategy):
         return [free_text.Answer, free_text.Fixes]
 
     async def run(self, prepared: PreparedArticle, ask: Ask) -> BriefContent:
-        messages = self.messages(prepared)
+        try:
+            grounded = await self._read(prepared, prepared.body, ask)
+        except ContextWindowError as exc:
+            # too long for the model's context: read in parts, never truncated
+            grounded = await self._read_in_parts(prepared, prepared.body, ask, exc)
+        content = BriefContent.model_validate(grounded.data, context=prepared.context)
+        content._gaps = [d.gap() for d in grounded.dropped]
+        return content
+
+    async def _read(self, prepared: PreparedArticle, text: str, ask: Ask) -> free_text.Grounded:
+        """``text`` (the article, or a part of it) asked, grounded item by item, and its
+        failing items asked again once."""
+        messages = self.messages(prepared, text)
         answer = await ask(messages, free_text.Answer)
         grounded = free_text.ground(answer, prepared)
         failing = grounded.needs_fixing()
@@ -152,12 +173,31 @@ class FreeTextStrategy(_OneCallStrategy):
             try:
                 fixes = await ask(follow_up, free_text.Fixes, max_tokens=self.FIX_MAX_TOKENS)
                 grounded = free_text.merge(grounded, fixes, prepared)
-            except (OutputValidationError, IncompleteOutputError) as exc:
-                # the follow-up could not be read: the first answer's grounded items stand
+            except (OutputValidationError, IncompleteOutputError, ContextWindowError) as exc:
+                # the follow-up could not be asked or read: the first answer's items stand
                 log.warning("%s: no fixes (%s)", prepared.article.stem, exc.message)
-        content = BriefContent.model_validate(grounded.data, context=prepared.context)
-        content._gaps = [d.gap() for d in grounded.dropped]
-        return content
+        return grounded
+
+    async def _read_in_parts(
+        self,
+        prepared: PreparedArticle,
+        text: str,
+        ask: Ask,
+        too_long: ContextWindowError,
+        depth: int = 0,
+    ) -> free_text.Grounded:
+        """``text`` halved (``free_text.halves``), each half read, halved again while it
+        does not fit; a sentence that alone does not fit ends it with ``too_long``."""
+        cut = free_text.halves(text)
+        if cut is None or depth >= self.MAX_SPLITS:
+            raise too_long
+        parts = []
+        for part in cut:
+            try:
+                parts.append(await self._read(prepared, part, ask))
+            except ContextWindowError as exc:
+                parts.append(await self._read_in_parts(prepared, part, ask, exc, depth + 1))
+        return free_text.join(parts)
 
 
 class SentenceChoiceStrategy(_OneCallStrategy):

@@ -47,6 +47,11 @@ class Capabilities:
     # Whether it may offer the Batch API (files and batches endpoints): an endpoint may,
     # the embedded server answers live only.
     batch_api: bool = True
+    # Whether the response schema takes room in the prompt: a hosted model counts tool
+    # definitions as prompt tokens, and instructor writes the schema into the messages in
+    # JSON modes; llama.cpp compiles a named tool's schema into its grammar instead
+    # (measured: the same prompt tokens with and without the tool).
+    schema_in_prompt: bool = True
 
 
 class Backend(Protocol):
@@ -69,6 +74,11 @@ class Backend(Protocol):
 
     async def client(self) -> AsyncOpenAI:
         """An ``AsyncOpenAI`` client for this backend, starting anything it needs."""
+        ...
+
+    async def count_tokens(self, text: str) -> int | None:
+        """``text``'s tokens by the model's own tokenizer, or None when none is at hand
+        (then the prompt is bounded by its characters)."""
         ...
 
     def explain(self, error: ModelCallError) -> ModelCallError:

@@ -47,6 +47,11 @@ class OpenAICompatibleBackend:
             )
         )
 
+    async def count_tokens(self, text: str) -> int | None:
+        """No tokenizer here for an endpoint's model (tiktoken would fetch its tables
+        from the internet): the caller bounds the prompt by its characters."""
+        return None
+
     def explain(self, error: ModelCallError) -> ModelCallError:
         return error
 

