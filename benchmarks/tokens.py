@@ -55,7 +55,7 @@ def main() -> None:
           f"1st percentile {values[len(values) // 100]:.2f}, "
           f"median {statistics.median(values):.2f}, largest {values[-1]:.2f}")  # fmt: skip
     print(f"the bound in use: {CHARS_PER_TOKEN} chars per token "
-          f"({'under' if CHARS_PER_TOKEN < values[0] else 'NOT under'} the smallest)")  # fmt: skip
+          f"({'under' if values[0] > CHARS_PER_TOKEN else 'NOT under'} the smallest)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -194,3 +194,12 @@ def test_an_item_not_of_its_shape_is_left_out_not_the_answer() -> None:
     assert [a["name"] for a in result.data["actors"]] == ["the regional governor"]
     assert sorted(d.path for d in result.dropped) == ["actors[1]", "claims[0]"]
     assert any("at most 400 characters" in d.reason for d in result.dropped)
+
+
+def test_an_actor_the_article_does_not_name_is_dropped() -> None:
+    actors = [*ANSWER["actors"], {"name": "the President of Nigeria", "kind": "government",
+                                  "role": "source", "affiliation": None}]  # fmt: skip
+    result = ground(answer(actors=actors), prepared())
+    assert [a["name"] for a in result.data["actors"]] == ["the regional governor"]
+    (dropped,) = result.dropped
+    assert dropped.path == "actors[1]" and "does not name them" in dropped.reason

@@ -301,9 +301,15 @@ def _ground_items(
             else:
                 kept.append(match.span)
             continue
-        if name == "actors" and isinstance(item, dict) and is_placeholder(item.get("name")):
-            dropped.append(Dropped(path, item, "names nobody"))
-            continue
+        if name == "actors" and isinstance(item, dict):
+            if is_placeholder(item.get("name")):
+                dropped.append(Dropped(path, item, "names nobody"))
+                continue
+            if source is not None and source.locate(str(item.get("name") or "")) is None:
+                # a name is written as the article writes it: one it does not is the
+                # model's own (seen: a president the article never names)
+                dropped.append(Dropped(path, item, "the article does not name them"))
+                continue
         try:
             checked = ITEMS[name].model_validate(item, context=context)
         except ValidationError as exc:
