@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -276,7 +277,7 @@ async def run(
     from summarizer.brief.pipeline import build_summarizer
     from summarizer.config import Settings
     from summarizer.ingest import Article, load_articles
-    from summarizer.llm.registry import build_backend
+    from summarizer.llm.registry import resolve_backend
     from summarizer.prepared import PreparedArticle
 
     settings = Settings(
@@ -286,7 +287,7 @@ async def run(
         model=model,
         api_key=os.environ.get("OPENAI_API_KEY") or ("not-needed" if base_url else None),
     )
-    backend = build_backend(settings)
+    backend = resolve_backend(settings)
     summarizer = build_summarizer(settings, backend)
     free_text = build_summarizer(settings.model_copy(update={"strategy": "free-text"}), backend)
     articles = [a for a in load_articles([DEVSET / "articles.jsonl"]) if isinstance(a, Article)]
@@ -340,7 +341,54 @@ async def run(
     backend.close()
 
 
-def first_choice_rows(every: int) -> list[tuple[Any, Any, str]]:
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+")
+
+
+def measure_set(
+    corpus: str | None, part: str = "measure"
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The ``measure`` split of the role corpora (``training/roles``: never trained or
+    tuned on; converted into ``data/roles/`` by ``python -m training.roles.corpora``) in
+    the development set's shape: gold per article, and the articles. ``corpus`` picks
+    one (``muc4``, ``gvdb``, ``rams``, ``wikievents-train``, ``wikievents-dev``)."""
+    from summarizer.ingest import Article
+
+    data = ROOT / "data" / "roles"
+    splits = json.loads((ROOT / "training" / "roles" / "splits.json").read_text())
+    golds, articles = [], []
+    for name, parts in splits.items():
+        if corpus not in (None, name):
+            continue
+        wanted = set(parts[part])
+        for line in open(data / f"{name}.jsonl"):
+            doc = json.loads(line)
+            if doc["id"] not in wanted:
+                continue
+            text = doc["text"]
+            ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+
+            def sentence_of(offset: int) -> int:
+                return sum(1 for e in ends if e <= offset)
+
+            events = []
+            for event in doc["events"]:
+                spans = [m for args in event["roles"].values() for a in args for m in a]
+                anchor = event["trigger"] or (min(spans) if spans else None)
+                arguments = {
+                    role: [[text[a:b] for a, b in arg] for arg in args]
+                    for role, args in event["roles"].items()
+                    if args
+                }
+                if anchor is not None and arguments:
+                    events.append({"sentence": sentence_of(anchor[0]), "arguments": arguments})
+            golds.append({"id": doc["id"], "corpus": name, "events": events})
+            safe = "".join(c if c.isalnum() else "-" for c in doc["id"])
+            articles.append(Article(id=hashlib.sha256(text.encode()).hexdigest()[:16],
+                                    source=f"{safe}.txt", text=text, body=text))  # fmt: skip
+    return golds, articles
+
+
+def first_choice_rows(every: int, corpus: str | None = "news-dev") -> list[tuple[Any, Any, str]]:
     """The briefs the pipeline's own code builds (``QuestionsStrategy.run``, every check
     and every rule) when each question is answered with the first choice it offers and
     the wording question is not answered: the rules alone, no model."""
@@ -365,12 +413,19 @@ def first_choice_rows(every: int) -> list[tuple[Any, Any, str]]:
         answer = {n: first(f.annotation) for n, f in model.model_fields.items() if n != "what"}
         return model.model_validate({**answer, "what": ""}, context=prepared.context)
 
-    golds = [json.loads(line) for line in open(DEVSET / "gold.jsonl")]
-    articles = [a for a in load_articles([DEVSET / "articles.jsonl"]) if isinstance(a, Article)]
+    if corpus == "news-dev":
+        golds = [json.loads(line) for line in open(DEVSET / "gold.jsonl")]
+        articles = [a for a in load_articles([DEVSET / "articles.jsonl"]) if isinstance(a, Article)]
+    else:
+        part, _, name = (corpus or "measure").partition(":")
+        golds, articles = measure_set(name or None, part)
     strategy = QuestionsStrategy()
     rows = []
     for gold, article in list(zip(golds, articles, strict=True))[::every]:
         prepared = PreparedArticle(article)
+        if not prepared.numbered:  # nothing left to read (all of it boilerplate): failed
+            rows.append((gold, None, article.text))
+            continue
         brief = asyncio.run(strategy.run(prepared, ask))
         rows.append((gold, brief.model_dump(mode="json"), article.text))
     return rows
@@ -462,6 +517,19 @@ def main() -> None:
     )
     parser.add_argument("--base-url", help="an OpenAI-compatible endpoint (free-text, raw)")
     parser.add_argument(
+        "--reader",
+        choices=["rules", "learned", "both"],
+        default="rules",
+        help="first-choice only: who reads the lead's roles (extraction.READER)",
+    )
+    parser.add_argument(
+        "--set",
+        default="news-dev",
+        help="first-choice only: news-dev (default), or a split of the role corpora: "
+        "'measure' or 'tune' (all corpora), or 'measure:CORPUS' (muc4, gvdb, rams, "
+        "wikievents-train, wikievents-dev)",
+    )
+    parser.add_argument(
         "--model",
         help="bundled local model alias (default: the 0.5B); several, comma-separated, are "
         "run one after the other and scored side by side",
@@ -473,7 +541,10 @@ def main() -> None:
     args = parser.parse_args()
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
     if args.system == "first-choice":
-        score(first_choice_rows(args.every), "pipeline")
+        from summarizer.brief import extraction
+
+        extraction.READER = args.reader
+        score(first_choice_rows(args.every, args.set), "pipeline")
         return
     if args.system == "oracle":
         oracle(args.every)

@@ -346,6 +346,42 @@ class Offer:
     more_patients: tuple[tuple[str, str], ...] = ()
 
 
+# Who reads the lead's roles: the parse rules ("rules"), the learned scorer
+# (``text.learned_roles``: "learned"), or the rules with the scorer's veto and its own
+# reading where the rules read nobody ("both"). Chosen by the first-choice figures on the
+# role corpora's tune split (benchmarks/accuracy.py --system first-choice --set tune
+# --reader R; 305 articles): lead roles rules 29.0%, learned 27.6%, both 31.3%; all
+# events 26.1 / 25.4 / 27.8%; precision 21.7 / 23.2 / 22.6%.
+READER = "both"
+
+
+def _same(a: str, b: str) -> bool:
+    return fold(a) in fold(b) or fold(b) in fold(a)
+
+
+def _with_learned(
+    sent: Any, doers: list[str], targets: list[str], weapons: list[str]
+) -> tuple[list[str], list[str], list[str]]:
+    from ..text.learned_roles import roles_in
+
+    read = {role: [s.candidate.text for s in found] for role, found in roles_in(sent).items()}
+    said_doers = read.get("perpetrator", [])
+    said_targets = read.get("patient", [])
+    said_weapons = read.get("weapon", [])
+    if READER == "learned":
+        return said_doers, said_targets, said_weapons or weapons
+    # both: a name the scorer puts in another role leaves this one; where the rules read
+    # nobody, the scorer's reading stands
+    others = {role: names for role, names in read.items()}
+
+    def vetoed(name: str, role: str) -> bool:
+        return any(_same(name, x) for r, xs in others.items() if r != role for x in xs)
+
+    kept_doers = [d for d in doers if not vetoed(d, "perpetrator")] or said_doers
+    kept_targets = [t for t in targets if not vetoed(t, "patient")] or said_targets
+    return kept_doers, kept_targets, weapons or said_weapons
+
+
 def offer(prepared: PreparedArticle) -> Offer:
     """The choices worked out from the article: the lead event's sentence, its doers
     and patients as the parse reads them (then the other people and groups it names),
@@ -364,6 +400,9 @@ def offer(prepared: PreparedArticle) -> Offer:
     if roles is not None:
         doers = [d for d in doers if fold(d) not in {fold(t) for t in roles.patients}]
         targets = [t for t in targets if fold(t) not in {fold(d) for d in roles.agents}]
+    weapons = list(roles.weapons[:2]) if roles else []
+    if READER != "rules":
+        doers, targets, weapons = _with_learned(prepared.parsed[n - 1], doers, targets, weapons)
     # The object of the lead's action, identified where the article names it, is the
     # target: offered alone (the grammar then admits nothing else). Read from the case
     # of the words, so not in a text written in capitals.
@@ -400,7 +439,7 @@ def offer(prepared: PreparedArticle) -> Offer:
         injured=tuple(closest_first(prepared, figure_candidates(prepared, "injured"), n)),
         days=tuple(days),
         patient_role=roles.patient_role if roles else "target",
-        weapons=tuple(roles.weapons[:2]) if roles else (),
+        weapons=tuple(weapons),
         # the lead's other doers and patients ("killing two nurses and a guard") first
         more_doers=tuple(
             _role_names(roles.agents[1:] if roles else (), *[list(r.agents) for r in others])

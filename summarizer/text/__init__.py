@@ -25,7 +25,8 @@ def rules_version(*extra: Path) -> str:
     """sha256 (12 hex digits) of this layer's source files, ``extra`` files and the
     language model's digest."""
     here = Path(__file__).parent
-    files = sorted(here.rglob("*.py")) + list(extra)
+    # the code and the learned artifacts (data/*.json): a retrained scorer is a new rule
+    files = sorted(here.rglob("*.py")) + sorted(here.rglob("data/*.json")) + list(extra)
     h = hashlib.sha256(MODEL_SHA256.encode())
     for path in files:
         h.update(path.name.encode())
