@@ -55,3 +55,12 @@ def test_roles_read_in_a_bombing_report() -> None:
     assert read["perpetrator"][0] == "A suicide bomber"
     assert read["place"] == ["Mogadishu"]
     assert "12 people" in read["patient"]
+
+
+def test_roles_read_in_a_raid_report() -> None:
+    sent = next(
+        parse("Gunmen killed three villagers in a raid on a farm near Kaduna on Monday.").sents
+    )
+    read = {role: [s.candidate.text for s in found] for role, found in roles_in(sent).items()}
+    assert read["perpetrator"] == ["Gunmen"]
+    assert read["place"] == ["Kaduna"]

@@ -350,8 +350,9 @@ class Offer:
 # (``text.learned_roles``: "learned"), or the rules with the scorer's veto and its own
 # reading where the rules read nobody ("both"). Chosen by the first-choice figures on the
 # role corpora's tune split (benchmarks/accuracy.py --system first-choice --set tune
-# --reader R; 305 articles): lead roles rules 29.0%, learned 27.6%, both 31.3%; all
-# events 26.1 / 25.4 / 27.8%; precision 21.7 / 23.2 / 22.6%.
+# --reader R; 305 articles; the scorer with balanced class weights): lead roles rules
+# 29.0%, learned 29.3%, both 32.0%; all events 26.1 / 26.7 / 28.4%; precision 21.7 /
+# 23.3 / 22.5%.
 READER = "both"
 
 

@@ -154,7 +154,7 @@ def _decide(probabilities: Any, classes: list[str], thresholds: dict[str, float]
     return out
 
 
-def fit(data: Path) -> None:
+def fit(data: Path, artifact: Path | None = None) -> None:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -169,7 +169,12 @@ def fit(data: Path) -> None:
     roles = CONFIG["classes"][1:]
     best: tuple[float, Any, dict[str, float]] | None = None
     for c in CONFIG["C"]:
-        model = LogisticRegression(C=c, max_iter=CONFIG["max_iter"], random_state=CONFIG["seed"])
+        model = LogisticRegression(
+            C=c,
+            max_iter=CONFIG["max_iter"],
+            random_state=CONFIG["seed"],
+            class_weight=CONFIG.get("class_weight"),
+        )
         model.fit(x_train, y_train)
         classes = list(model.classes_)
         probabilities = model.predict_proba(x_tune)
@@ -212,7 +217,7 @@ def fit(data: Path) -> None:
             figures[corpus][role] = [round(p, 3), round(r, 3), round(f, 3)]
             cells.append(f"{role} P {p:.2f} R {r:.2f} F1 {f:.2f}")
         print(f"  {corpus:<17} " + " | ".join(cells))
-    write_artifact(vectorizer, model, thresholds, figures, splits)
+    write_artifact(vectorizer, model, thresholds, figures, splits, artifact or ARTIFACT)
 
 
 def write_artifact(
@@ -221,6 +226,7 @@ def write_artifact(
     thresholds: dict[str, float],
     figures: dict[str, Any],
     splits: dict[str, dict[str, list[str]]],
+    path: Path,
 ) -> None:
     names = vectorizer.get_feature_names_out()
     weights: dict[str, list[float]] = {}
@@ -239,25 +245,30 @@ def write_artifact(
             "tuned_on": {c: len(p["tune"]) for c, p in splits.items()},
             "measured_on": {c: len(p["measure"]) for c, p in splits.items()},
             "C": model.C,
+            "class_weight": CONFIG.get("class_weight"),
             "seed": CONFIG["seed"],
             "figures_measure": figures,
             "python": sys.version.split()[0],
         },
     }
-    ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(artifact, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    ARTIFACT.write_text(text + "\n", encoding="utf-8")
-    digest = hashlib.sha256(ARTIFACT.read_bytes()).hexdigest()
-    ARTIFACT.with_suffix(".sha256").write_text(digest + "\n")
-    print(f"wrote {ARTIFACT} ({ARTIFACT.stat().st_size:,} bytes, sha256 {digest[:12]})")
+    path.write_text(text + "\n", encoding="utf-8")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.with_suffix(".sha256").write_text(digest + "\n")
+    print(f"wrote {path} ({path.stat().st_size:,} bytes, sha256 {digest[:12]})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("step", choices=["featurize", "fit"])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "roles")
+    parser.add_argument("--config", type=Path, help="another config.json (an experiment)")
+    parser.add_argument("--artifact", type=Path, help=f"write here, not {ARTIFACT}")
     args = parser.parse_args()
-    featurize(args.data) if args.step == "featurize" else fit(args.data)
+    if args.config is not None:
+        CONFIG.update(json.loads(args.config.read_text()))
+    featurize(args.data) if args.step == "featurize" else fit(args.data, args.artifact)
 
 
 if __name__ == "__main__":
