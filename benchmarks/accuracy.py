@@ -407,7 +407,7 @@ def first_choice_rows(every: int, corpus: str | None = "news-dev") -> list[tuple
         literal = next((a for a in args if typing.get_origin(a) is typing.Literal), None)
         return typing.get_args(literal)[0] if literal is not None else None
 
-    async def ask(messages: Any, model: Any, *, max_tokens: int | None = None) -> Any:
+    async def ask(messages: Any, model: Any, **_: Any) -> Any:
         if not issubclass(model, ex.Facts):
             raise OutputValidationError("first-choice: the wording question is not answered")
         answer = {n: first(f.annotation) for n, f in model.model_fields.items() if n != "what"}

@@ -67,7 +67,7 @@ def test_an_invented_quote_is_asked_again_alone_and_tokens_of_every_call_summed(
         result = asyncio.run(_summarizer(server, tmp_path).brief(a001))
         fix_prompt = json.dumps(server.requests[1]["json"]["messages"][-1])
     assert result.ok and result.brief is not None
-    assert result.usage.attempts == 2
+    assert result.usage.attempts == 2 and result.reasks == 1  # the follow-up is a re-ask
     assert (result.usage.tokens_in, result.usage.tokens_out) == (2500, 350)
     # the follow-up named only the failing item, with why
     assert "quotes[0]" in fix_prompt and "does not occur in the article" in fix_prompt

@@ -136,6 +136,7 @@ def test_an_invented_quote_costs_the_quote_not_the_brief(tmp_path: Path) -> None
         settings = _settings(fake, tmp_path / "cache")
         (result,), _ = brief_paths([tmp_path / "in"], settings)
         assert len(fake.requests) == 2  # the answer, and the follow-up about the quote
+    assert result.reasks == 1  # the follow-up is a re-ask, not a question of its own
     assert result.brief is not None and result.brief.quotes == []
     (gap,) = result.brief.gaps
     assert gap.field == "quotes[0]" and "does not occur in the article" in gap.reason

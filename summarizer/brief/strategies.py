@@ -59,7 +59,8 @@ T = TypeVar("T", bound=BaseModel)
 
 class Ask(Protocol):
     """Ask the model once (validated, re-asked as needed); raises ``ModelCallError``.
-    ``max_tokens`` caps this question's answer below the run's limit."""
+    ``max_tokens`` caps this question's answer below the run's limit; ``follow_up``
+    marks a question about the model's own answer (its calls count as re-asks)."""
 
     async def __call__(
         self,
@@ -67,6 +68,7 @@ class Ask(Protocol):
         response_model: type[T],
         *,
         max_tokens: int | None = None,
+        follow_up: bool = False,
     ) -> T: ...
 
 
@@ -171,7 +173,9 @@ class FreeTextStrategy(_OneCallStrategy):
                 self.prompt.follow_up("fix", dropped=free_text.fix_request(failing)),
             ]
             try:
-                fixes = await ask(follow_up, free_text.Fixes, max_tokens=self.FIX_MAX_TOKENS)
+                fixes = await ask(
+                    follow_up, free_text.Fixes, max_tokens=self.FIX_MAX_TOKENS, follow_up=True
+                )
                 grounded = free_text.merge(grounded, fixes, prepared)
             except (OutputValidationError, IncompleteOutputError, ContextWindowError) as exc:
                 # the follow-up could not be asked or read: the first answer's items stand

@@ -172,8 +172,15 @@ class Summarizer:
         DEADLINE.set(time.monotonic() + self.budget if self.budget else None)
 
         async def ask(
-            messages: Sequence[Message], response_model: type[M], *, max_tokens: int | None = None
+            messages: Sequence[Message],
+            response_model: type[M],
+            *,
+            max_tokens: int | None = None,
+            follow_up: bool = False,
         ) -> M:
+            # a follow-up about the model's own answer is not a question of its own:
+            # its calls are re-asks (reasks = calls - questions asked of the model)
+            question = 0 if follow_up else 1
             params = self.params
             if max_tokens is not None and max_tokens < params.max_tokens:
                 params = dataclasses.replace(params, max_tokens=max_tokens)
@@ -181,8 +188,8 @@ class Summarizer:
             if self.cache is not None and (raw := self.cache.get_answer(answer_key)):
                 try:  # checked again: today's rules decide what the answer may say
                     answer = response_model.model_validate_json(raw, context=prepared.context)
-                    reused[0] += 1
-                    asked[0] += 1
+                    reused[0] += question
+                    asked[0] += question
                     return answer
                 except ValidationError:
                     pass  # no longer passes: the model is asked again
@@ -194,7 +201,7 @@ class Summarizer:
                 params=params,
             )
             usage.add(call.usage)
-            asked[0] += 1
+            asked[0] += question
             if call.error is not None:
                 raise call.error
             if call.content is None:
