@@ -245,6 +245,7 @@ def serve(
     from ..errors import UsageError
     from ..review.store import ReviewStore
     from ..web.app import create_app
+    from ..web.serve import secure_cookies, server_config
 
     if bool(ssl_certfile) != bool(ssl_keyfile):
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
@@ -275,21 +276,17 @@ def serve(
         editors=editors,
         story_ids=stories,
         secret=secret,
-        https_only=bool(ssl_certfile or forwarded_allow_ips),
+        https_only=secure_cookies(
+            ssl_certfile=ssl_certfile, forwarded_allow_ips=forwarded_allow_ips
+        ),
         max_body_bytes=max_body_bytes,
     )
     scheme = "https" if ssl_certfile else "http"
     echo(f"Review page: {scheme}://{host}:{port}/  (store {store.path})", err=True)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: a local process
-        # could then pose as any client and escape the sign-in limit. Trust none unless told.
-        proxy_headers=bool(forwarded_allow_ips),
-        forwarded_allow_ips=forwarded_allow_ips or "",
-        ssl_certfile=ssl_certfile,
-        ssl_keyfile=ssl_keyfile,
-    )
+    # the config the tests serve the page with: no proxy trusted unless named
+    config = server_config(
+        app, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips,
+        ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
+    )  # fmt: skip
+    uvicorn.Server(config).run()
     sys.exit(EXIT_OK)
