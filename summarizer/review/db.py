@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from ..sqlite import connect as sqlite_connect
+from ..sqlite import immediate
 
 __all__ = ["Conn", "Database", "display_location", "is_server_url", "open_database"]
 
@@ -101,18 +102,16 @@ class SQLiteDatabase:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         with self.connect() as db:
+            began = False
             try:
-                db.execute("BEGIN IMMEDIATE")
+                with immediate(db):
+                    began = True
+                    yield db
             except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise _busy(self.location, self.lock_wait) from exc
-                raise
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+                # only the wait for the lock is StoreBusy; an error of the body is its own
+                if began or not ("locked" in str(exc) or "busy" in str(exc)):
+                    raise
+                raise _busy(self.location, self.lock_wait) from exc
 
     def json_text(self, column: str, key: str) -> str:
         return f"json_extract({column}, '$.{key}')"
