@@ -176,15 +176,13 @@ def _without_bad_items(
     return out, dropped[::-1]
 
 
-class Answer(BriefContent):
-    """The brief as the model wrote it: shape only. Grounding is ``ground``'s job, item
-    by item, so one paraphrased quote cannot cost the brief, and an item not of its
-    shape is left out (``_salvage``). The schema the model reads is the brief's own
-    (same fields, descriptions and title)."""
+class _ShapeOnly(BaseModel):
+    """Read for its shape only when validated with the article's context: grounding is
+    ``ground``'s job, item by item, and an item not of its shape is left out
+    (``_salvage``) and kept in ``_shape_dropped``."""
 
-    model_config = ConfigDict(extra="forbid", title="BriefContent")
-    # items left out for their shape (not kept when the answer is stored: a brief built
-    # again from a cached answer lists only what grounding drops)
+    # not kept when the answer is stored: a brief built again from a cached answer
+    # lists only what grounding drops
     _shape_dropped: list[Dropped] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="wrap")
@@ -192,16 +190,24 @@ class Answer(BriefContent):
     def _shape_only(cls, data: Any, handler: Any, info: Any) -> Any:
         if info.context is None:
             return _salvage(data, handler)
-        # read without the article: the grounding validators stand aside (``ground``
-        # runs them per item)
+        # read without the article: the grounding validators stand aside
         return cls.model_validate(data)
+
+
+class Answer(BriefContent, _ShapeOnly):
+    """The brief as the model wrote it: shape only. Grounding is ``ground``'s job, item
+    by item, so one paraphrased quote cannot cost the brief, and an item not of its
+    shape is left out (``_salvage``). The schema the model reads is the brief's own
+    (same fields, descriptions and title)."""
+
+    model_config = ConfigDict(extra="forbid", title="BriefContent")
 
     @model_validator(mode="after")
     def _checks(self, info: Any) -> Answer:  # replaces the brief's whole-answer checks
         return self
 
 
-class Fixes(BaseModel):
+class Fixes(_ShapeOnly):
     """The items the article did not hold, given again: each one's words copied exactly
     from the article, or left out."""
 
@@ -216,14 +222,6 @@ class Fixes(BaseModel):
     quotes: list[Quote] = Field(default_factory=list, max_length=2)
     earlier_events: list[EarlierEvent] = Field(default_factory=list, max_length=2)
     open_questions: list[OpenQuestion] = Field(default_factory=list, max_length=2)
-    _shape_dropped: list[Dropped] = PrivateAttr(default_factory=list)
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _shape_only(cls, data: Any, handler: Any, info: Any) -> Any:
-        if info.context is None:
-            return _salvage(data, handler)
-        return cls.model_validate(data)
 
 
 @dataclass
@@ -259,7 +257,9 @@ def _messages(exc: ValidationError) -> str:
 def _no_placeholders(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     for name, keys in _NULLABLE.items():
-        value = out.get(name)
+        if name not in out:
+            continue
+        value = out[name]
         targets = value if isinstance(value, list) else [value]
         cleaned = []
         for item in targets:
@@ -400,7 +400,7 @@ def merge(first: Grounded, fixes: BaseModel, prepared: PreparedArticle) -> Groun
     from rapidfuzz import fuzz
 
     context = prepared.context
-    raw = _no_placeholders({**fixes.model_dump(mode="json"), "location": None})
+    raw = _no_placeholders(fixes.model_dump(mode="json"))
     data = {k: (list(v) if isinstance(v, list) else v) for k, v in first.data.items()}
     open_items = list(first.dropped)
 
