@@ -55,11 +55,11 @@ class Candidate:
     features: dict[str, str | bool] = field(compare=False, repr=False)
 
 
-def _phrases(sent: Span) -> Iterator[Span]:
-    """Noun chunks and entities of ``sent``, one per head (the longer kept)."""
+def _phrases(sent: Span, doc_chunks: list[Span]) -> Iterator[Span]:
+    """Noun chunks (of ``doc_chunks``, the document's, read once) and entities of
+    ``sent``, one per head (the longer kept)."""
     by_head: dict[int, Span] = {}
-    doc = sent.doc
-    chunks = [c for c in doc.noun_chunks if sent.start <= c.start and c.end <= sent.end]
+    chunks = [c for c in doc_chunks if sent.start <= c.start and c.end <= sent.end]
     ents = [e for e in sent.ents if e.label_ not in _NOT_ROLE_ENTS]
     for span in [*chunks, *ents]:
         head = span.root.i
@@ -153,11 +153,12 @@ def candidates(doc: Doc) -> list[Candidate]:
     out: list[Candidate] = []
     letters = [c for c in doc.text if c.isalpha()]
     lower = bool(letters) and sum(c.islower() for c in letters) / len(letters) > 0.98
+    chunks = list(doc.noun_chunks)
     for index, sent in enumerate(doc.sents):
         preds = [t for t in sent if is_violent_predicate(t)]
         if not preds and index > 0:
             continue
-        for span in _phrases(sent):
+        for span in _phrases(sent, chunks):
             if span.root in preds:
                 continue  # "the attack" itself is the event, not a role
             pred = _nearest(span.root, preds)
