@@ -440,27 +440,25 @@ def test_cookies_are_secure_when_served_over_https(store: ReviewStore) -> None:
 
 def test_a_forged_forwarded_for_does_not_escape_the_sign_in_limit(store: ReviewStore) -> None:
     limits = {"client": "2/15 minutes", "editor": "100/15 minutes"}
-    with LiveServer(store, sign_in_limits=limits) as url, httpx.Client(base_url=url) as client:
-        token = _csrf(client)
-        codes = [
-            client.post("/login", headers={"X-Forwarded-For": f"203.0.113.{i}"},
-                        data={"editor": f"e{i}", "token": "guess", "csrftoken": token}).status_code
-            for i in range(4)
-        ]  # fmt: skip
+
+    def four_wrong_tokens(proxy: str | None) -> list[int]:
+        """Four failed sign-ins, each claiming another address in X-Forwarded-For."""
+        with (
+            LiveServer(store, sign_in_limits=limits, forwarded_allow_ips=proxy) as url,
+            httpx.Client(base_url=url) as client,
+        ):
+            token = _csrf(client)
+            return [
+                client.post("/login", headers={"X-Forwarded-For": f"203.0.113.{i}"},
+                            data={"editor": f"e{i}", "token": "guess",
+                                  "csrftoken": token}).status_code
+                for i in range(4)
+            ]  # fmt: skip
+
     # each forged address is the same client: the third try is refused
-    assert codes == [401, 401, 429, 429]
+    assert four_wrong_tokens(None) == [401, 401, 429, 429]
     # behind a trusted proxy the header names the real client, each with its own limit
-    with (
-        LiveServer(store, sign_in_limits=limits, forwarded_allow_ips="127.0.0.1") as url,
-        httpx.Client(base_url=url) as client,
-    ):
-        token = _csrf(client)
-        codes = [
-            client.post("/login", headers={"X-Forwarded-For": f"203.0.113.{i}"},
-                        data={"editor": f"e{i}", "token": "guess", "csrftoken": token}).status_code
-            for i in range(4)
-        ]  # fmt: skip
-    assert codes == [401] * 4
+    assert four_wrong_tokens("127.0.0.1") == [401] * 4
 
 
 def test_unknown_briefs_are_404_everywhere(live: str) -> None:
