@@ -373,10 +373,9 @@ def _with_learned(
         return said_doers, said_targets, said_weapons or weapons
     # both: a name the scorer puts in another role leaves this one; where the rules read
     # nobody, the scorer's reading stands
-    others = {role: names for role, names in read.items()}
 
     def vetoed(name: str, role: str) -> bool:
-        return any(_same(name, x) for r, xs in others.items() if r != role for x in xs)
+        return any(_same(name, x) for r, xs in read.items() if r != role for x in xs)
 
     kept_doers = [d for d in doers if not vetoed(d, "perpetrator")] or said_doers
     kept_targets = [t for t in targets if not vetoed(t, "patient")] or said_targets
