@@ -474,3 +474,34 @@ def test_unknown_briefs_are_404_everywhere(live: str) -> None:
     )
     assert decided.status_code == 404
     client.close()
+
+
+def test_a_busy_store_is_told_in_the_browser_and_the_edit_stays(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The 503 reaches the page (htmx swaps it, as it does a 409 or a 422) with the
+    editor's text still in its field, marked as not saved."""
+    import sqlite3
+
+    path = tmp_path / "review.db"
+    filing = ReviewStore(path)
+    for brief, article in seed_briefs():
+        filing.file(brief, article)
+    item_id = filing.items()[0].id
+    with LiveServer(ReviewStore(path, lock_wait=1.0)) as url:
+        page = signed_in(browser, url, "alice")
+        _open(page, url, item_id)
+        page.fill("#in-headline", "Alice's headline typed while the store was locked")
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            page.click("#save")
+            page.wait_for_selector("#message.error")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert "the review store is busy" in page.inner_text("#message")
+        assert (
+            page.input_value("#in-headline") == "Alice's headline typed while the store was locked"
+        )
+    assert len(filing.versions(item_id)) == 1

@@ -274,6 +274,7 @@ def create_app(
         errors: Mapping[str, str] | None = None,
         conflict: EditConflict | None = None,
         message: str | None = None,
+        not_saved: bool = False,
     ) -> HTMLResponse:
         item = store.get(item_id)
         current = store.version(item_id)
@@ -299,6 +300,7 @@ def create_app(
             audit=store.audit(item_id),
             conflict=conflict,
             message=message,
+            not_saved=not_saved,
             next_id=later[0] if later else None,
             field_prefix=FIELD_PREFIX,
             remove_prefix=REMOVE_PREFIX,
@@ -353,7 +355,7 @@ def create_app(
         except StoreBusy as exc:
             log.warning("review store busy: %s", exc)
             response = brief_page(
-                request, item_id, status=503, content=content,
+                request, item_id, status=503, content=content, not_saved=True,
                 message=f"Not saved yet: the review store is busy. Your edit is kept below as "
                 f"you typed it; save again in {BUSY_RETRY_AFTER} seconds.",
             )  # fmt: skip
